@@ -90,3 +90,24 @@ export interface TargetModule<O = any> {
   list(opts: O): string;
   compile(opts: O, ctx: TargetCompileCtx): CompiledTarget;
 }
+
+/** The action a LOG target registers (TargetCompileCtx.action); src/log formats the line. */
+export interface LogAction {
+  type: 'LOG';
+  /** --log-prefix, as given (up to 29 characters). */
+  prefix: string;
+  /** syslog level 0..7 (default 4, warning). */
+  level: number;
+  tcpSequence: boolean;
+  tcpOptions: boolean;
+  ipOptions: boolean;
+  uid: boolean;
+  macDecode: boolean;
+}
+
+/** The action an NFLOG target registers. */
+export interface NflogAction {
+  type: 'NFLOG';
+  group: number;
+  prefix: string;
+}

@@ -71,7 +71,12 @@ export const PKT_ACK = 164; // u32, TCP acknowledgement number
 export const PKT_PAYLOAD_PTR = 168; // u32, address of the L4 payload bytes (0 = none)
 export const PKT_PAYLOAD_LEN = 172; // u32
 export const PKT_LENGTH_L4 = 176; // u16, reserved
-// 178..191 reserved
+export const PKT_IPID = 178; // u16, IP identification (LOG prints ID=)
+export const PKT_DSTMAC = 180; // 6 bytes, link-layer destination (PF_HAS_MAC); LOG's MAC= is dst:src:08:00
+export const PKT_IPOPT_LEN = 186; // u8, bytes of IP options (0 = none)
+export const PKT_TCPRES = 187; // u8, TCP reserved bits (LOG's RES=0x..)
+export const PKT_TCPURGP = 188; // u16, TCP urgent pointer
+// 190..191 reserved
 
 // PKT_FLAGS bits
 export const PF_FRAG_NONFIRST = 1; // fragment offset > 0: L4 matches never match (§4.2)

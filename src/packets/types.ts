@@ -42,5 +42,8 @@ export interface PacketInput {
   ctmark?: number;
   uid?: number;
   gid?: number;
+  ipId?: number;
+  dstMac?: Uint8Array;
+  tcpUrgPtr?: number;
   payload?: Uint8Array;
 }

@@ -365,6 +365,7 @@ export const CFG_EVENTS_PTR = 13;
 export const CFG_HOOK_START = 16; // 25 words: [table * HOOK_COUNT + hook] = first entry, or -1
 export const CFG_WORDS = 64;
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
+export const CFGF_ALL_LOCAL = 2; // host model omitted: every arriving packet is for this host (INPUT)
 export const CFGF_TABLE_PRESENT = 1 << 8; // << table: the ruleset has this table
 
 // ----------------------------------------------------------------------------------------------

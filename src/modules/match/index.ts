@@ -1,0 +1,3 @@
+import type { MatchModule } from '../module.js';
+
+export const MATCH_MODULES: MatchModule[] = [];

@@ -1,0 +1,3 @@
+import type { TargetModule } from '../module.js';
+
+export const TARGET_MODULES: TargetModule[] = [];

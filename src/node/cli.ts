@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The nfwasm command line. Argument parsing: commander (well kept, --help on every command).
+import { Command, Option } from 'commander';
+import { RulesetError } from '../ruleset/errors.js';
+import { formatSave } from '../ruleset/print-save.js';
+import { formatList } from '../ruleset/print-list.js';
+import { TABLE_NAMES, type TableName } from '../ruleset/types.js';
+import { classifyCommand } from './commands/classify.js';
+import { demoCommand } from './commands/demo.js';
+import { traceCommand } from './commands/trace.js';
+import { loadRulesetFile, printWarnings } from './load.js';
+
+const program = new Command();
+program
+  .name('nfwasm')
+  .description('Linux netfilter (iptables, conntrack, FTP helper) simulated offline in WebAssembly')
+  .showHelpAfterError();
+
+program
+  .command('save')
+  .description('print a ruleset (iptables-save text or an iptables command script) as iptables-save prints it')
+  .argument('<rules>', 'ruleset file, or - for stdin')
+  .option('-c, --counters', 'include packet and byte counters')
+  .action((rules: string, o: { counters?: boolean }) => {
+    const ruleset = loadRulesetFile(rules);
+    printWarnings(ruleset.warnings);
+    process.stdout.write(formatSave(ruleset, { counters: !!o.counters }));
+  });
+
+program
+  .command('list')
+  .description('print a ruleset as `iptables -L` prints it')
+  .argument('<rules>', 'ruleset file, or - for stdin')
+  .argument('[chain]', 'only this chain')
+  .addOption(new Option('-t, --table <table>', 'table').choices(TABLE_NAMES as string[]).default('filter'))
+  .option('-v, --verbose', 'counters and interfaces')
+  .option('-n, --numeric', 'numeric addresses and ports')
+  .option('-x, --exact', 'exact counter values')
+  .option('--line-numbers', 'rule numbers')
+  .action((rules: string, chain: string | undefined, o: { table: TableName; verbose?: boolean; numeric?: boolean; exact?: boolean; lineNumbers?: boolean }) => {
+    const ruleset = loadRulesetFile(rules);
+    printWarnings(ruleset.warnings);
+    process.stdout.write(formatList(ruleset, { table: o.table, chain, verbose: o.verbose, numeric: o.numeric, exact: o.exact, lineNumbers: o.lineNumbers }));
+  });
+
+program
+  .command('classify')
+  .description('run packets (JSON lines, see docs/packet-records.md) through the ruleset: one output record per packet')
+  .argument('<capture>', 'JSON-lines packet records, or - for stdin')
+  .requiredOption('-r, --rules <file>', 'ruleset (iptables-save text or iptables command script)')
+  .option('-H, --host <file>', 'host model JSON (docs/host-model.md); omitted: a single-homed host')
+  .option('-o, --records <file>', 'where the per-packet records go (- = stdout)', '-')
+  .option('--save-counters <file>', 'write iptables-save -c text with the counters after the run')
+  .option('-q, --quiet', 'no summary on stderr')
+  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; quiet?: boolean }) => {
+    await classifyCommand(capture, o);
+  });
+
+program
+  .command('trace')
+  .description('TRACE one packet: every rule it met and the verdict ("why was this packet dropped")')
+  .argument('<packet>', "e.g. 'tcp 198.51.100.7:41327 > 203.0.113.10:21 syn in eth0'")
+  .requiredOption('-r, --rules <file>', 'ruleset')
+  .option('-H, --host <file>', 'host model JSON')
+  .action(async (spec: string, o: { rules: string; host?: string }) => {
+    process.stdout.write(await traceCommand(spec, o));
+  });
+
+program
+  .command('demo')
+  .description('run the bundled example (an FTP server with INPUT DROP) and print verdicts and counters')
+  .action(async () => {
+    process.stdout.write((await demoCommand()) + '\n');
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof RulesetError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`nfwasm: ${message}\n`);
+  process.exit(err instanceof RulesetError ? 2 : 1);
+});

@@ -1,0 +1,24 @@
+// nfwasm trace --rules R [--host H] 'tcp 198.51.100.7:41327 > 203.0.113.10:21 syn in eth0'
+// Prints the kernel's TRACE lines (NETFILTER.md §4.2) for one packet and the verdict: "why was
+// this packet dropped".
+import { Engine } from '../../engine/engine.js';
+import { classifyPackets } from '../../classify.js';
+import { parseTraceSpec } from '../../packets/trace-spec.js';
+import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
+
+export async function traceCommand(spec: string, opts: { rules: string; host?: string }): Promise<string> {
+  const ruleset = loadRulesetFile(opts.rules);
+  printWarnings(ruleset.warnings);
+  const host = loadHostFile(opts.host);
+  const engine = await Engine.create(ruleset, host);
+  printWarnings(engine.warnings);
+  const [r] = classifyPackets(engine, [parseTraceSpec(spec)]);
+  const lines = r.trace.map((t) => `TRACE: ${t}`);
+  for (const log of r.logs) lines.push(`LOG: ${log}`);
+  const why = r.decidedBy ? ` by ${r.decidedBy}` : '';
+  const reject = r.rejectWith ? ` with ${r.rejectWith}` : '';
+  const out = r.outIface ? ` out ${r.outIface}` : '';
+  lines.push(`verdict: ${r.verdict}${reject}${why} (ctstate ${r.ctstate}, path ${r.path}, last hook ${r.hook}${out})`);
+  if (r.flags.natSkipped) lines.push('note: a NAT target matched; NAT is not evaluated yet');
+  return lines.join('\n') + '\n';
+}

@@ -274,7 +274,10 @@ export const E_ARG1 = 100;
 export const E_ARG2 = 104;
 export const E_ARG3 = 108;
 export const E_TABLE = 112; // u8 table id (for events)
-// 113..127 reserved
+export const E_CHAIN_TAIL = 116; // u32 (added): entry index of the tail of the chain this entry is in;
+//                                  at a hook start it names the built-in chain's policy entry, the
+//                                  kernel's "underflow" (§4.2)
+// 113..115, 120..127 reserved
 
 export const INV_SRC = 1;
 export const INV_DST = 2;
@@ -362,6 +365,9 @@ export const CFG_STATE_PTR = 10; // base of the state area (OP_LIMIT/OP_RECENT/O
 export const CFG_STATE_SIZE = 11; // bytes; the host zeroes it when a ruleset is loaded
 export const CFG_EVENTS_CAP = 12; // capacity of the event buffer, in events
 export const CFG_EVENTS_PTR = 13;
+export const CFG_EVENTS_PER_PACKET_MAX = 14; // (added) upper bound on the events one packet can
+//   write, computed by the compiler; evaluate() starts a packet only while that many slots are
+//   free (or the buffer is empty), so it never has to undo a half-evaluated packet
 export const CFG_HOOK_START = 16; // 25 words: [table * HOOK_COUNT + hook] = first entry, or -1
 export const CFG_WORDS = 64;
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
@@ -398,6 +404,8 @@ export const RF_EVENTS_TRUNCATED = 1; // the event buffer could not hold all of 
 export const RF_TRACED = 2; // a TRACE target marked the packet
 export const RF_NAT_SKIPPED = 4; // a NAT target matched: not evaluated yet
 export const RF_STACK_OVERFLOW = 8; // jump stack overflow: dropped as the kernel does
+export const RF_HOTDROP = 16; // (added) a match hot-dropped the packet (xt_hashlimit table full,
+//                               hashlimit on ports of a non-first fragment); RES_ENTRY = that rule
 
 // ----------------------------------------------------------------------------------------------
 // Events: EVENT_SIZE bytes each, in traversal order, written while packets are evaluated.

@@ -1,4 +1,61 @@
-// placeholder replaced by the evaluator
+// evaluate(): the core's entry point. Evaluates packet records in order, writing a result record
+// per packet and events into the event buffer (assembly/shared/layout.ts).
+import {
+  CFG_EVENTS_USED, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, PKT_SIZE, RES_CTMARK, RES_CTSTATE, RES_ENTRY,
+  RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_REJECT,
+  RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, TABLE_FILTER, V_ACCEPT,
+} from '../shared/layout';
+import { eventsCapacity, eventsPerPacketMax, loadConfig } from './config';
+import { eventsUsed, resetEvents } from './events';
+import * as hooks from './hooks';
+import * as packet from './packet';
+
+function writeResult(res: usize, rec: usize): void {
+  const verdict = packet.verdict != 0 ? packet.verdict : V_ACCEPT;
+  // An accepted packet is credited to the filter table's ACCEPT when there was one: that is the
+  // rule a reader asks about ("which rule let it in"), not a later mangle or nat policy.
+  let entry = packet.decidedEntry;
+  let table = packet.decidedTable;
+  if (verdict == V_ACCEPT && packet.filterAcceptEntry >= 0) {
+    entry = packet.filterAcceptEntry;
+    table = TABLE_FILTER;
+  }
+  store<u8>(res, <u8>verdict, RES_VERDICT);
+  store<u8>(res, <u8>hooks.path, RES_PATH);
+  store<u8>(res, <u8>hooks.lastHook, RES_HOOK);
+  store<u8>(res, table < 0 ? 0xff : <u8>table, RES_TABLE);
+  store<i32>(res, entry, RES_ENTRY);
+  store<u32>(res, load<u32>(rec, PKT_MARK), RES_MARK);
+  store<u8>(res, load<u8>(rec, PKT_CTSTATE), RES_CTSTATE);
+  store<u8>(res, <u8>packet.rejectKind, RES_REJECT);
+  store<u8>(res, <u8>packet.flags, RES_FLAGS);
+  store<u8>(res, <u8>packet.helper, RES_HELPER);
+  store<i32>(res, hooks.routeUsed, RES_ROUTE);
+  store<u32>(res, load<u32>(rec, PKT_CTMARK), RES_CTMARK);
+}
+
+/**
+ * Evaluates `count` packet records at `pkts`, one result record each at `results`. Returns how
+ * many were completed: fewer than `count` only when the event buffer cannot be guaranteed to hold
+ * the next packet's events; the host drains the events and calls again from there. A packet is
+ * started only while CFG_EVENTS_PER_PACKET_MAX slots are free or the buffer is empty, so no
+ * packet is ever half evaluated (counters and match state are never rolled back).
+ */
 export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u32 {
-  return 0;
+  loadConfig(cfg);
+  resetEvents();
+  let i: u32 = 0;
+  for (; i < count; i++) {
+    if (eventsUsed > 0 && eventsCapacity - eventsUsed < eventsPerPacketMax) break;
+    const rec = pkts + <usize>i * PKT_SIZE;
+    const res = results + <usize>i * RES_SIZE;
+    const firstEvent = eventsUsed;
+    packet.resetPacket(rec, i);
+    hooks.walkPacket(rec);
+    writeResult(res, rec);
+    store<u32>(res, firstEvent, RES_EVENT_FIRST);
+    store<u32>(res, eventsUsed - firstEvent, RES_EVENT_COUNT);
+  }
+  store<u32>(cfg + (<usize>CFG_EVENTS_USED << 2), eventsUsed);
+  return i;
 }

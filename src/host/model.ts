@@ -30,4 +30,9 @@ export interface HostModel {
   helperAutoassign: boolean;
   /** What was assumed because the file left it out (printed on stderr by the CLI). */
   assumed: string[];
+  /**
+   * Set only by defaultHostModel() (no host file given): every arriving packet is addressed to
+   * this host, whatever its destination address (the engine sets CFGF_ALL_LOCAL; see isAssumedHost).
+   */
+  allLocal?: boolean;
 }

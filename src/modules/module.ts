@@ -28,6 +28,8 @@ export interface ParseCtx {
   unsupported(feature: string, message: string): never;
   /** Record a warning (printed on stderr, kept in Ruleset.warnings). */
   warn(message: string): void;
+  /** In finalize: the rule's matches (a target may depend on them, e.g. TCPMSS needs a SYN match). */
+  matches?: readonly import('../ruleset/types.js').MatchInstance[];
 }
 
 /** Sink for a match's compiled instructions. */

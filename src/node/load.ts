@@ -11,8 +11,7 @@ export function loadRulesetFile(path: string): Ruleset {
 
 /** The host model from a file, or the assumed single-homed host with what was assumed on stderr. */
 export function loadHostFile(path: string | undefined, quiet = false): HostModel {
-  if (path) return parseHostModel(readText(path), { filename: path });
-  const host = defaultHostModel();
+  const host = path ? parseHostModel(readText(path), { filename: path }) : defaultHostModel();
   if (!quiet) for (const line of host.assumed) process.stderr.write(`nfwasm: assumed: ${line}\n`);
   return host;
 }

@@ -32,6 +32,9 @@ export interface PacketInput {
   window?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** Identifier and sequence number of ICMP query messages (echo, timestamp, info, address mask). */
+  icmpId?: number;
+  icmpSeq?: number;
   /** Link-layer source address, 6 bytes. */
   srcMac?: Uint8Array;
   /** 1 unicast, 2 broadcast, 4 multicast (PKTTYPE_*); undefined = derive from the address. */

@@ -4,7 +4,8 @@
 import { PKT_SIZE } from '../../../assembly/shared/layout.js';
 import { Engine } from '../../engine/engine.js';
 import { encodePacket } from '../../packets/encode.js';
-import { parseJsonRecord } from '../../packets/json.js';
+import { JsonLinesReader } from '../../packets/json.js';
+import type { PacketInput } from '../../packets/types.js';
 import { outputRecord, unparsedRecord, type OutputRecord } from '../../output/record.js';
 import { formatSave } from '../../ruleset/print-save.js';
 import { openSink, readLines, type TextSink } from '../files.js';
@@ -39,14 +40,17 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
     }
   };
 
+  // Record numbers in errors are line numbers (docs/packet-records.md); `n` counts records.
+  const reader = new JsonLinesReader();
   let n = 0;
-  for await (const { line } of readLines(capture)) {
-    if (line.trim() === '') continue;
-    n++;
+  for await (const { line, lineNo } of readLines(capture)) {
+    let input: PacketInput | null;
     try {
-      batch.addPacket(n, line);
+      input = reader.read(line, lineNo);
+      if (input === null) continue;
+      batch.addPacket(++n, input);
     } catch (err) {
-      batch.addUnparsed(n, (err as Error).message);
+      batch.addUnparsed(++n, (err as Error).message);
       process.stderr.write(`nfwasm: ${capture}: ${(err as Error).message}\n`);
     }
     if (batch.full) flush();
@@ -79,8 +83,7 @@ class Batch {
     return this.slots.length >= this.size;
   }
 
-  addPacket(n: number, line: string): void {
-    const input = parseJsonRecord(line, n);
+  addPacket(n: number, input: PacketInput): void {
     this.bytes.fill(0, this.packets * PKT_SIZE, (this.packets + 1) * PKT_SIZE);
     encodePacket(this.view, this.packets * PKT_SIZE, input);
     this.packets++;

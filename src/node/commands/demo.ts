@@ -1,5 +1,6 @@
 // `npm start`: the bundled example — an FTP server (192.168.30.203, INPUT DROP, OUTPUT ACCEPT) and
 // a few packets: per-packet verdicts, then the counters as `iptables -L -v -n` shows them.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../engine/engine.js';
 import { classifyPackets } from '../../classify.js';
@@ -8,7 +9,16 @@ import { formatList } from '../../ruleset/print-list.js';
 import { readText } from '../files.js';
 import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
 
-export const EXAMPLE_DIR = fileURLToPath(new URL('../../../../examples/ftp-server/', import.meta.url));
+/** examples/ftp-server, found from this file both in src/ (tsx) and in dist/src/ (built). */
+export const EXAMPLE_DIR = findUp('examples/ftp-server/');
+
+function findUp(rel: string): string {
+  for (let up = '../'; up.length < 24; up += '../') {
+    const dir = fileURLToPath(new URL(up + rel, import.meta.url));
+    if (existsSync(dir + 'rules.sh')) return dir;
+  }
+  throw new Error(`bundled example ${rel} not found`);
+}
 
 export async function demoCommand(dir = EXAMPLE_DIR): Promise<string> {
   const ruleset = loadRulesetFile(dir + 'rules.sh');

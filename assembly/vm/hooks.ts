@@ -1,0 +1,144 @@
+// The path of one packet through the hooks (NETFILTER.md §4.1): the tables of each hook in
+// priority order, the routing decision between PREROUTING and INPUT/FORWARD, and the second,
+// loopback pass of a locally generated packet addressed to this host.
+import {
+  CFGF_ALL_LOCAL, CFGF_FORWARDING, CTSTATE_INVALID, CTSTATE_NEW, CTSTATE_RELATED, HOOK_FORWARD,
+  HOOK_INPUT, HOOK_OUTPUT, HOOK_POSTROUTING, HOOK_PREROUTING, PF_LOCAL_OUT, PF_OUT_GIVEN, PKT_CTSTATE,
+  PKT_DST, PKT_FLAGS, PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PKTTYPE, PKTTYPE_BROADCAST, PKTTYPE_MULTICAST,
+  PKTTYPE_UNICAST, RT_BLACKHOLE, RT_BROADCAST, RT_LOCAL, RT_MULTICAST, RT_PROHIBIT, RT_UNREACHABLE,
+  TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_NOROUTE, V_NOT_FORWARDED,
+} from '../shared/layout';
+import { isMulticastAddress, lookupRoute, routeFlags, routeIfname } from '../route/lookup';
+import { configFlags } from './config';
+import * as packet from './packet';
+import { runTable } from './traverse';
+
+const REJECTING_ROUTE = RT_BLACKHOLE | RT_UNREACHABLE | RT_PROHIBIT;
+const LIMITED_BROADCAST: u32 = 0xffffffff;
+
+/** The route the packet took (INPUT, FORWARD or OUTPUT) and the last hook it reached. */
+export let path: i32 = HOOK_INPUT;
+export let lastHook: i32 = HOOK_PREROUTING;
+export let routeUsed: i32 = -1;
+
+/**
+ * The nat table sees only the first packet of a connection (NEW, or RELATED for an expected
+ * one), and on the loopback pass not even that: nf_nat_inet_fn finds the bindings made on the way
+ * out ("Seen it before? This can happen for loopback").
+ */
+function natApplies(): bool {
+  if (packet.loopbackPass) return false;
+  return (<u32>load<u8>(packet.record, PKT_CTSTATE) & (CTSTATE_NEW | CTSTATE_RELATED)) != 0;
+}
+
+/** The conntrack stage after raw: from here on the skb carries a conntrack (or "untracked"). */
+function conntrackStage(): void {
+  if ((<u32>load<u8>(packet.record, PKT_CTSTATE) & CTSTATE_INVALID) == 0) packet.ctAttached = true;
+}
+
+function runHook(hook: i32): bool {
+  lastHook = hook;
+  packet.enterHook(hook);
+  switch (hook) {
+    case HOOK_PREROUTING: {
+      if (!runTable(TABLE_RAW)) return false;
+      conntrackStage();
+      if (!runTable(TABLE_MANGLE)) return false;
+      return !natApplies() || runTable(TABLE_NAT);
+    }
+    case HOOK_INPUT: {
+      if (!runTable(TABLE_MANGLE) || !runTable(TABLE_FILTER) || !runTable(TABLE_SECURITY)) return false;
+      return !natApplies() || runTable(TABLE_NAT);
+    }
+    case HOOK_FORWARD:
+      return runTable(TABLE_MANGLE) && runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
+    case HOOK_OUTPUT: {
+      if (!runTable(TABLE_RAW)) return false;
+      conntrackStage();
+      if (!runTable(TABLE_MANGLE)) return false;
+      if (natApplies() && !runTable(TABLE_NAT)) return false;
+      return runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
+    }
+    default: // HOOK_POSTROUTING
+      return runTable(TABLE_MANGLE) && (!natApplies() || runTable(TABLE_NAT));
+  }
+}
+
+function copyIfname(to: usize, from: usize): void {
+  v128.store(to, v128.load(from));
+}
+
+function derivePacketType(rec: usize, dst: u32, route: i32): void {
+  if (load<u8>(rec, PKT_PKTTYPE) != 0) return;
+  let type = PKTTYPE_UNICAST;
+  if (dst == LIMITED_BROADCAST || (route >= 0 && (routeFlags(route) & RT_BROADCAST) != 0)) type = PKTTYPE_BROADCAST;
+  else if (isMulticastAddress(dst)) type = PKTTYPE_MULTICAST;
+  store<u8>(rec, <u8>type, PKT_PKTTYPE);
+}
+
+/**
+ * Input routing: local addresses, broadcasts and (group membership not being modelled) multicast
+ * are delivered here; with the assumed single-homed host everything is.
+ */
+function deliveredLocally(dst: u32, route: i32): bool {
+  if ((configFlags & CFGF_ALL_LOCAL) != 0 || dst == LIMITED_BROADCAST || isMulticastAddress(dst)) return true;
+  return route >= 0 && (routeFlags(route) & (RT_LOCAL | RT_BROADCAST | RT_MULTICAST)) != 0;
+}
+
+function arriving(rec: usize, dst: u32, route: i32): void {
+  path = HOOK_FORWARD;
+  if (!runHook(HOOK_PREROUTING)) return;
+  if (deliveredLocally(dst, route)) {
+    path = HOOK_INPUT;
+    routeUsed = route;
+    runHook(HOOK_INPUT);
+    return;
+  }
+  if ((configFlags & CFGF_FORWARDING) == 0) {
+    packet.verdict = V_NOT_FORWARDED;
+    return;
+  }
+  if (route < 0 || (routeFlags(route) & REJECTING_ROUTE) != 0) {
+    packet.verdict = V_NOROUTE;
+    return;
+  }
+  routeUsed = route;
+  if ((load<u8>(rec, PKT_FLAGS) & PF_OUT_GIVEN) == 0) copyIfname(rec + PKT_OUT_IFACE, routeIfname(route));
+  if (runHook(HOOK_FORWARD)) runHook(HOOK_POSTROUTING);
+}
+
+function locallyGenerated(rec: usize, route: i32): void {
+  path = HOOK_OUTPUT;
+  lastHook = HOOK_OUTPUT;
+  const outGiven = (load<u8>(rec, PKT_FLAGS) & PF_OUT_GIVEN) != 0;
+  const flags = route >= 0 ? routeFlags(route) : 0;
+  // A local unicast destination is reached through lo (the kernel's dev_out = loopback_dev).
+  const toThisHost = (flags & RT_LOCAL) != 0 && (flags & RT_BROADCAST) == 0;
+  if (toThisHost) {
+    if (!outGiven) copyIfname(rec + PKT_OUT_IFACE, packet.LOOPBACK_IFACE);
+  } else if (!outGiven) {
+    if (route < 0 || (flags & REJECTING_ROUTE) != 0) {
+      packet.verdict = V_NOROUTE;
+      return;
+    }
+    copyIfname(rec + PKT_OUT_IFACE, routeIfname(route));
+  }
+  routeUsed = route;
+  if (!runHook(HOOK_OUTPUT) || !runHook(HOOK_POSTROUTING)) return;
+  if (!toThisHost) return;
+  // Back in on lo: PREROUTING then INPUT, with the conntrack made on the way out.
+  packet.loopbackPass = true;
+  copyIfname(rec + PKT_IN_IFACE, packet.LOOPBACK_IFACE);
+  if (runHook(HOOK_PREROUTING)) runHook(HOOK_INPUT);
+}
+
+/** Runs one packet through every hook on its path; packet.verdict is 0 if nothing stopped it. */
+export function walkPacket(rec: usize): void {
+  routeUsed = -1;
+  lastHook = HOOK_PREROUTING;
+  const dst = load<u32>(rec, PKT_DST);
+  const route = lookupRoute(dst);
+  derivePacketType(rec, dst, route);
+  if ((load<u8>(rec, PKT_FLAGS) & PF_LOCAL_OUT) != 0) locallyGenerated(rec, route);
+  else arriving(rec, dst, route);
+}

@@ -1,0 +1,3 @@
+export { compileRuleset, chainKey, type CompileOptions } from './compile.js';
+export { interfaceNameAndMask } from './basic-match.js';
+export type { CompiledRuleset, EntryInfo, EntryKind } from './types.js';

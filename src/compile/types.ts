@@ -1,0 +1,39 @@
+// What compileRuleset() produces: the flat tables of assembly/shared/layout.ts plus what the host
+// needs to explain results (which rule an entry is, the actions LOG/NFLOG registered).
+import type { Diagnostic, Rule, TableName } from '../ruleset/types.js';
+
+export type EntryKind = 'rule' | 'return' | 'policy';
+
+/** One entry of the entry table, as the host reports it. */
+export interface EntryInfo {
+  table: TableName;
+  chain: string;
+  /** Position in the chain from 1 (TRACE numbering); the tail is rules + 1. */
+  n: number;
+  kind: EntryKind;
+  rule?: Rule;
+}
+
+export interface CompiledRuleset {
+  /** entryCount * ENTRY_SIZE bytes. */
+  entries: Uint8Array;
+  entryCount: number;
+  /** The match code area (instructions of every rule). */
+  code: Uint32Array;
+  /** [table * HOOK_COUNT + hook] = first entry of that built-in chain, or -1. */
+  hookStarts: Int32Array;
+  /** Jump stack words the core needs (the kernel's stacksize: user chains + 1). */
+  stackDepth: number;
+  /** Bytes of zeroed state for limit/recent/hashlimit. */
+  stateSize: number;
+  /** Data registered by targets (TargetCompileCtx.action), indexed by action id. */
+  actions: unknown[];
+  warnings: Diagnostic[];
+  entryInfo: EntryInfo[];
+  /** Upper bound on the events one packet can produce (CFG_EVENTS_PER_PACKET_MAX). */
+  eventsPerPacketMax: number;
+  /** CFG_FLAGS: CFGF_* from the host plus CFGF_TABLE_PRESENT bits. */
+  configFlags: number;
+  /** First entry of every chain, keyed "table:chain". */
+  chainStarts: Map<string, number>;
+}

@@ -1,0 +1,144 @@
+// The engine: a compiled ruleset loaded into a core instance, classifying packet records in
+// batches and keeping counters and match state between calls.
+import {
+  CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP,
+  CFG_EVENTS_PER_PACKET_MAX, CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT,
+  CFG_ROUTES_PTR, CFG_STACK_DEPTH, CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS, PKT_SIZE,
+  RES_SIZE,
+} from '../../assembly/shared/layout.js';
+import { chainKey, compileRuleset } from '../compile/compile.js';
+import type { CompiledRuleset } from '../compile/types.js';
+import { buildRouteTable } from '../host/routes.js';
+import type { HostModel } from '../host/model.js';
+import type { ModuleRegistry } from '../modules/registry.js';
+import type { Counters, Diagnostic, Ruleset } from '../ruleset/types.js';
+import { ensureMemory, planArena, type Arena } from './arena.js';
+import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
+import { ResultDecoder, type PacketResult } from './result.js';
+
+export type { PacketResult } from './result.js';
+
+export interface EngineOptions {
+  /** Packets copied into the core per evaluate() call (default 4096). */
+  batchSize?: number;
+  /** Event buffer slots (default 65536; raised to fit twice the worst case of one packet). */
+  eventCapacity?: number;
+  /** The core to use instead of the inlined one (bytes or a compiled module). */
+  wasm?: CoreSource;
+  /** Where match and target modules are looked up (default: every module nfwasm ships). */
+  registry?: ModuleRegistry;
+}
+
+const DEFAULT_BATCH = 4096;
+const DEFAULT_EVENTS = 65536;
+const MAX_EVENTS = 1 << 22;
+
+export class Engine {
+  readonly warnings: Diagnostic[];
+
+  private constructor(
+    private readonly ruleset: Ruleset,
+    readonly compiled: CompiledRuleset,
+    private readonly core: CoreExports,
+    private readonly arena: Arena,
+    private readonly batchSize: number,
+    private readonly decoder: ResultDecoder,
+  ) {
+    this.warnings = compiled.warnings;
+  }
+
+  static async create(ruleset: Ruleset, host: HostModel, opts: EngineOptions = {}): Promise<Engine> {
+    const compiled = compileRuleset(ruleset, host, { registry: opts.registry });
+    const routes = buildRouteTable(host);
+    const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
+    const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * compiled.eventsPerPacketMax, MAX_EVENTS));
+    const core = await instantiateCore(opts.wasm);
+    const arena = planArena(core.heapBase(), {
+      entryCount: compiled.entryCount,
+      codeWords: compiled.code.length,
+      stackDepth: compiled.stackDepth,
+      stateBytes: compiled.stateSize,
+      routeCount: routes.count,
+      batchSize,
+      eventCapacity,
+    });
+    ensureMemory(core.memory, arena.end);
+    // A fresh instance's memory is zero: counters and match state start empty.
+    const bytes = new Uint8Array(core.memory.buffer);
+    bytes.set(compiled.entries, arena.entries);
+    new Uint32Array(core.memory.buffer, arena.code, compiled.code.length).set(compiled.code);
+    bytes.set(routes.bytes, arena.routes);
+    const cfg = new Uint32Array(core.memory.buffer, arena.cfg, CFG_WORDS);
+    cfg[CFG_ENTRIES_PTR] = arena.entries;
+    cfg[CFG_ENTRY_COUNT] = compiled.entryCount;
+    cfg[CFG_CODE_PTR] = arena.code;
+    cfg[CFG_COUNTERS_PTR] = arena.counters;
+    cfg[CFG_ROUTES_PTR] = arena.routes;
+    cfg[CFG_ROUTE_COUNT] = routes.count;
+    cfg[CFG_FLAGS] = compiled.configFlags;
+    cfg[CFG_STACK_PTR] = arena.stack;
+    cfg[CFG_STACK_DEPTH] = compiled.stackDepth;
+    cfg[CFG_STATE_PTR] = arena.state;
+    cfg[CFG_STATE_SIZE] = compiled.stateSize;
+    cfg[CFG_EVENTS_CAP] = eventCapacity;
+    cfg[CFG_EVENTS_PTR] = arena.events;
+    cfg[CFG_EVENTS_PER_PACKET_MAX] = compiled.eventsPerPacketMax;
+    for (let i = 0; i < compiled.hookStarts.length; i++) cfg[CFG_HOOK_START + i] = compiled.hookStarts[i];
+    return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
+  }
+
+  /** Classifies `count` packet records (PKT_SIZE bytes each, from the start of `records`). */
+  classify(records: Uint8Array, count: number): PacketResult[] {
+    if (records.length < count * PKT_SIZE) throw new RangeError(`${count} packet records need ${count * PKT_SIZE} bytes, got ${records.length}`);
+    const results: PacketResult[] = [];
+    for (let done = 0; done < count; done += this.batchSize) {
+      const n = Math.min(this.batchSize, count - done);
+      new Uint8Array(this.core.memory.buffer).set(records.subarray(done * PKT_SIZE, (done + n) * PKT_SIZE), this.arena.packets);
+      this.evaluateBatch(n, results);
+    }
+    return results;
+  }
+
+  /** Runs the `n` records in the packet area, calling again whenever the event buffer filled. */
+  private evaluateBatch(n: number, into: PacketResult[]): void {
+    const { packets, results, events, cfg } = this.arena;
+    for (let i = 0; i < n; ) {
+      const completed = this.core.evaluate(cfg, packets + i * PKT_SIZE, n - i, results + i * RES_SIZE);
+      // An empty event buffer always takes a packet (truncating its events if it must).
+      if (completed === 0) throw new Error('core made no progress on a packet batch');
+      const memory = this.core.memory.buffer;
+      for (let k = i; k < i + completed; k++) {
+        into.push(this.decoder.decode(memory, results + k * RES_SIZE, packets + k * PKT_SIZE, events));
+      }
+      i += completed;
+    }
+  }
+
+  /**
+   * A copy of `ruleset` (default: the one the engine was made from) whose rule and built-in
+   * policy counters are what the simulated packets added. Like iptables-restore without
+   * --counters, the loaded counters are not carried over.
+   */
+  countersInto(ruleset: Ruleset = this.ruleset): Ruleset {
+    const view = new DataView(this.core.memory.buffer, this.arena.counters, this.compiled.entryCount * 16);
+    const read = (entry: number): Counters => ({ packets: view.getBigUint64(entry * 16, true), bytes: view.getBigUint64(entry * 16 + 8, true) });
+    return {
+      ...ruleset,
+      tables: ruleset.tables.map((table) => ({
+        ...table,
+        chains: table.chains.map((chain) => {
+          const start = this.compiled.chainStarts.get(chainKey(table.name, chain.name));
+          const info = start === undefined ? undefined : this.compiled.entryInfo[start + chain.rules.length];
+          if (start === undefined || !info || info.chain !== chain.name || info.kind === 'rule') {
+            throw new Error(`countersInto: chain ${table.name}:${chain.name} is not the one the engine compiled`);
+          }
+          return {
+            ...chain,
+            counters: chain.builtin ? read(start + chain.rules.length) : { packets: 0n, bytes: 0n },
+            rules: chain.rules.map((rule, i) => ({ ...rule, counters: read(start + i) })),
+          };
+        }),
+      })),
+    };
+  }
+}

@@ -1,0 +1,131 @@
+// Turning one result record and its events (assembly/shared/layout.ts "Results", "Events") into
+// the PacketResult the API reports.
+import {
+  E_ARG0, E_TARGET, ENTRY_SIZE, EV_POLICY, EV_RETURN, EV_RULE, EVENT_SIZE, PKT_IN_IFACE, PKT_OUT_IFACE,
+  RES_CTMARK, RES_CTSTATE, RES_ENTRY, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER,
+  RES_HOOK, RES_MARK, RES_PATH, RES_REJECT, RES_VERDICT, RF_EVENTS_TRUNCATED, RF_NAT_SKIPPED,
+  RF_TRACED, T_LOG, T_NFLOG, V_REJECT,
+} from '../../assembly/shared/layout.js';
+import type { CompiledRuleset } from '../compile/types.js';
+import { formatLogLine } from '../log/format.js';
+import type { LogAction, NflogAction } from '../modules/module.js';
+import {
+  ctstateName, HELPER_NAMES, HOOK_NAMES, REJECT_NAMES, VERDICT_NAMES, type CtStateName, type HookName,
+  type PathName, type Verdict,
+} from './names.js';
+
+export interface PacketResult {
+  verdict: Verdict;
+  path: PathName;
+  /** The hook where the verdict fell (the last hook traversed when accepted). */
+  hook: HookName;
+  /** The rule or policy that decided: "filter:INPUT:3" or "filter:INPUT:policy". */
+  decidedBy?: string;
+  /** The reply a REJECT sent, as --reject-with names it. */
+  rejectWith?: string;
+  ctstate: CtStateName;
+  mark: number;
+  ctmark: number;
+  outIface?: string;
+  helper?: string;
+  /** "table:chain:N" of every counted rule, in order. */
+  matched: string[];
+  /** The kernel's TRACE positions, "table:chain:rule:N" / ":return:N" / ":policy:N", in order. */
+  trace: string[];
+  /** LOG lines, as the kernel would write them. */
+  logs: string[];
+  nflog: { group: number; prefix: string }[];
+  flags: { traced: boolean; natSkipped: boolean; eventsTruncated: boolean };
+}
+
+const utf8 = new TextDecoder();
+
+function ifaceName(bytes: Uint8Array, at: number): string {
+  let end = at;
+  while (end < at + 16 && bytes[end] !== 0) end++;
+  return utf8.decode(bytes.subarray(at, end));
+}
+
+/** Per-entry labels and actions, computed once per compiled ruleset. */
+export class ResultDecoder {
+  private readonly ruleLabel: string[];
+  private readonly traceLabel: string[];
+  private readonly decidedLabel: string[];
+  private readonly logAction: (LogAction | undefined)[];
+  private readonly nflogAction: (NflogAction | undefined)[];
+
+  constructor(compiled: CompiledRuleset) {
+    const info = compiled.entryInfo;
+    this.ruleLabel = info.map((e) => `${e.table}:${e.chain}:${e.n}`);
+    this.traceLabel = info.map((e) => `${e.table}:${e.chain}:${e.kind}:${e.n}`);
+    this.decidedLabel = info.map((e) => (e.kind === 'policy' ? `${e.table}:${e.chain}:policy` : `${e.table}:${e.chain}:${e.n}`));
+    const view = new DataView(compiled.entries.buffer, compiled.entries.byteOffset, compiled.entries.byteLength);
+    this.logAction = [];
+    this.nflogAction = [];
+    for (let i = 0; i < compiled.entryCount; i++) {
+      const kind = view.getUint32(i * ENTRY_SIZE + E_TARGET, true);
+      const action = compiled.actions[view.getUint32(i * ENTRY_SIZE + E_ARG0, true)];
+      this.logAction.push(kind === T_LOG ? (action as LogAction) : undefined);
+      this.nflogAction.push(kind === T_NFLOG ? (action as NflogAction) : undefined);
+    }
+  }
+
+  /**
+   * The result at `res` for the packet record at `pkt` (both byte addresses in `memory`, as the
+   * last evaluate() call left them), with its events in the buffer at `events`.
+   */
+  decode(memory: ArrayBuffer, res: number, pkt: number, events: number): PacketResult {
+    const view = new DataView(memory);
+    const bytes = new Uint8Array(memory);
+    const verdictCode = view.getUint8(res + RES_VERDICT);
+    const flagBits = view.getUint8(res + RES_FLAGS);
+    const entry = view.getInt32(res + RES_ENTRY, true);
+    const helperId = view.getUint8(res + RES_HELPER);
+    const out = ifaceName(bytes, pkt + PKT_OUT_IFACE);
+    const result: PacketResult = {
+      verdict: VERDICT_NAMES[verdictCode] ?? 'DROP',
+      path: HOOK_NAMES[view.getUint8(res + RES_PATH)] as PathName,
+      hook: HOOK_NAMES[view.getUint8(res + RES_HOOK)],
+      ctstate: ctstateName(view.getUint8(res + RES_CTSTATE)),
+      mark: view.getUint32(res + RES_MARK, true),
+      ctmark: view.getUint32(res + RES_CTMARK, true),
+      matched: [],
+      trace: [],
+      logs: [],
+      nflog: [],
+      flags: {
+        traced: (flagBits & RF_TRACED) !== 0,
+        natSkipped: (flagBits & RF_NAT_SKIPPED) !== 0,
+        eventsTruncated: (flagBits & RF_EVENTS_TRUNCATED) !== 0,
+      },
+    };
+    if (entry >= 0) result.decidedBy = this.decidedLabel[entry];
+    if (verdictCode === V_REJECT) result.rejectWith = REJECT_NAMES[view.getUint8(res + RES_REJECT)];
+    if (out !== '') result.outIface = out;
+    if (helperId !== 0) result.helper = HELPER_NAMES[helperId] ?? `helper-${helperId}`;
+
+    const first = view.getUint32(res + RES_EVENT_FIRST, true);
+    const count = view.getUint32(res + RES_EVENT_COUNT, true);
+    for (let i = first; i < first + count; i++) {
+      const at = events + i * EVENT_SIZE;
+      const word = view.getUint32(at + 4, true);
+      const kind = word & 0xf;
+      const hook = (word >>> 4) & 0xf;
+      const index = word >>> 8;
+      result.trace.push(this.traceLabel[index]);
+      if (kind === EV_RULE) {
+        result.matched.push(this.ruleLabel[index]);
+        const log = this.logAction[index];
+        const nflog = this.nflogAction[index];
+        if (log || nflog) {
+          const point = { hook, inIface: ifaceName(bytes, pkt + PKT_IN_IFACE), outIface: out, mark: view.getUint32(at + 8, true) };
+          if (log) result.logs.push(formatLogLine(log, view, pkt, point));
+          if (nflog) result.nflog.push({ group: nflog.group, prefix: nflog.prefix });
+        }
+      } else if (kind !== EV_RETURN && kind !== EV_POLICY) {
+        throw new Error(`core wrote an event of unknown kind ${kind}`);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,5 @@
+// -m mark (kernel xt_mark.c mark_mt): the packet's skb mark.
+import { FD_MARK } from '../../../assembly/shared/layout.js';
+import { markCompareMatch } from './mark-compare.js';
+
+export const markMatch = markCompareMatch({ name: 'mark', field: FD_MARK, label: 'mark match' });

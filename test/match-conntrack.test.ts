@@ -52,9 +52,8 @@ test('conntrack: refusals', () => {
 
 test('conntrack: state alone needs no conntrack; every other test does', () => {
   assert.equal(compiled('-m conntrack --ctstate NEW,UNTRACKED').ops, [`ANYBIT ${FD.CTSTATE} 24`]);
-  assert.equal(compiled('-m conntrack ! --ctstate INVALID --ctorigdst 10.1.2.3/8 --ctorigdstport 80 --ctdir REPLY').ops, [
-    `!ANYBIT ${FD.CTSTATE} 1`,
-    HAS_CONNTRACK,
+  assert.equal(compiled('-m conntrack --ctstate NEW,RELATED --ctorigdst 10.1.2.3/8 --ctorigdstport 80 --ctdir REPLY').ops, [
+    `ANYBIT ${FD.CTSTATE} 12`,
     `RANGE ${FD.CTDIR} 1 1`,
     `MASKEQ ${FD.CT_ORIG_DST} ${0xff000000} ${0x0a000000}`,
     `RANGE ${FD.CT_ORIG_DPORT} 80 80`,
@@ -62,6 +61,16 @@ test('conntrack: state alone needs no conntrack; every other test does', () => {
   assert.equal(compiled('-m conntrack --ctproto tcp ! --ctstatus ASSURED --ctexpire 0:60').ops, [
     HAS_CONNTRACK, `RANGE ${FD.CTPROTO} 6 6`, `!ANYBIT ${FD.CTSTATUS} 4`, `RANGE ${FD.CTEXPIRE} 0 60`,
   ]);
+});
+
+test('conntrack: a packet without conntrack that passes --ctstate skips the other tests', () => {
+  // only INVALID/UNTRACKED pass: the kernel returns true right after the state test
+  assert.equal(compiled('-m conntrack --ctstate INVALID --ctproto tcp').ops, [`ANYBIT ${FD.CTSTATE} 1`]);
+  // both kinds pass: not expressible with AND-only instructions; the packets without conntrack
+  // are held to the other tests, with a warning
+  const mixed = compiled('-m conntrack ! --ctstate ESTABLISHED --ctstatus ASSURED');
+  assert.equal(mixed.ops, [`!ANYBIT ${FD.CTSTATE} 2`, HAS_CONNTRACK, `ANYBIT ${FD.CTSTATUS} 4`]);
+  assert.match(mixed.warnings[0], /INVALID\/UNTRACKED/);
 });
 
 test('helper: ftp (and names ftp is a prefix of) test the master helper; others never match', () => {
@@ -89,7 +98,8 @@ test('mark: value[/mask] in hex, mask left out when all ones', () => {
 
 test('connmark: like mark on the conntrack mark, which a packet without conntrack lacks', () => {
   assert.is(saved('-m connmark --mark 0x1/0x1'), '-m connmark --mark 0x1/0x1');
-  assert.is(listed('-m connmark --mark 7'), 'connmark match 0x7');
+  assert.is(listed('-m connmark --mark 7'), 'connmark match  0x7');
+  assert.is(listed('-m connmark ! --mark 0x220/0x220'), 'connmark match ! 0x220/0x220');
   assert.equal(compiled('-m connmark ! --mark 1').ops, [HAS_CONNTRACK, `!MASKEQ ${FD.CTMARK} ${0xffffffff} 1`]);
 });
 

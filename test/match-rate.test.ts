@@ -84,7 +84,7 @@ test('recent: one list per name, shared by rules; command, flags, seconds, hitco
   const c = compiled('-m recent --rdest --update --seconds 60 --reap --hitcount 4 --rttl --name SSH --mask 255.255.0.0');
   // RECENT_UPDATE 3; RF_RDEST 1 | RF_RTTL 2 | RF_REAP 4
   assert.equal(c.ops, [`RECENT 1000 3 7 60 4 ${0xffff0000}`]);
-  assert.equal(c.shared, [['recent:SSH', 16 + 200 * (16 + 20 * 8)]]);
+  assert.equal(c.shared, [['recent:SSH', 16 + 100 * (16 + 20 * 8)]]); // ip_list_tot 100, ip_pkt_list_tot 20
   assert.equal(compiled('-m recent ! --set').ops, [`!RECENT 1000 1 0 0 0 ${0xffffffff}`]);
   assert.match(compiled('-m recent --rcheck --hitcount 30').warnings[0], /20 hits/);
 });

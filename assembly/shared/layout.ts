@@ -7,6 +7,12 @@
 // state for stateful matches, the route table, a packet batch, a result array and an event
 // buffer, and passes their addresses in the config block. All values are little-endian.
 //
+// How the engine (src/engine/arena.ts) places them, each 16-byte aligned, in this order:
+//   config block | entries | code | counters | jump stack | state | routes | packet batch |
+//   results | events
+// A fresh instance per ruleset gives zeroed counters and state. evaluate(cfg, pkts, count,
+// results) (assembly/vm/evaluate.ts) reads the config once per call and walks the packets in order.
+//
 // ----------------------------------------------------------------------------------------------
 // Hooks and tables (NETFILTER.md §4.1). Table order within a hook is the kernel's priority order.
 export const HOOK_PREROUTING = 0;
@@ -193,6 +199,36 @@ export const OP_IPRANGE = 14; // field, lo, hi                      like OP_RANG
 export const OP_FAIL = 15; //    (none)                             never matches (e.g. a match that
 //                                                                  cannot hold in this hook)
 export const OP_COUNT = 16;
+// What the core does beyond the one-line summaries above (assembly/vm/instructions.ts):
+// - An instruction's length field advances to the next one; a zero length fails the rule.
+// - INS_INVERT is ignored by OP_L4HDR, OP_ADDRTYPE, OP_OWNER (their own operands carry the `!`)
+//   and OP_FAIL; OP_MAC fails without a link-layer header whatever the `!` (mac_mt).
+// - OP_OWNER follows owner_mt: with no socket (PF_HAS_OWNER unset: forwarded packets, kernel-made
+//   ones) the match holds exactly when every option given is negated (`! --uid-owner 0` matches a
+//   forwarded packet); with a socket each option is tested with its own `!`; OW_SOCKET alone
+//   passes; `! --socket-exists` with a socket fails.
+// - OP_ADDRTYPE follows __inet_dev_addr_type: 0.0.0.0 and 255.255.255.255 are BROADCAST, 224/4
+//   MULTICAST; otherwise the route for the address decides (RT_BROADCAST -> BROADCAST, RT_LOCAL ->
+//   LOCAL, RT_MULTICAST -> MULTICAST, else UNICAST). No route, a route via another device than the
+//   one AT_LIMIT_IN/OUT names, and blackhole/unreachable/prohibit routes (fib_table_lookup fails
+//   for those types) all give UNICAST, as in the kernel. In a hook without that device the limit
+//   is ignored.
+// - OP_LIMIT and OP_HASHLIMIT refill with packet time (PKT_TS) continuously; a packet older than
+//   the bucket's last one refills nothing. Buckets start full.
+// - OP_RECENT follows recent_mt: the address is masked with `mask`; the TTL compared by RF_RTTL
+//   is +1 for packets with an out device and no local socket (forwarded: "TTL as seen before
+//   forwarding"); --rcheck/--update with neither seconds nor hitcount match any entry; --update
+//   refreshes only when the rule's result (after `!`) is true; RF_REAP drops the least recently
+//   updated entry when even its newest stamp is older than `seconds` (never the entry being
+//   updated). INS_INVERT is the rule's `!` and is applied inside, like info->invert.
+// - OP_HASHLIMIT: the key is (src & srcPrefix mask if HL_SRCIP, dst & dstPrefix mask if HL_DSTIP,
+//   sport << 16 | dport for the port bits — ports only for TCP, UDP, DCCP, SCTP, UDP-Lite, 0 for
+//   other protocols). With HL_BYTES, avg is the rate in bytes per second and burst the bucket size
+//   in bytes (0 = avg), and a packet costs its IP total length; otherwise avg is 1/10000 s per
+//   packet and burst packets. A bucket idle for expireMs is treated as gone (fresh, full).
+//   maxEntries (> 0) is the table capacity; a new key with the table full, or port keys on a
+//   later fragment, hot-drops the packet (RF_HOTDROP, V_DROP, the rule is not counted), as
+//   hashlimit_mt does.
 
 // OP_ADDRTYPE mode bits
 export const AT_SRC = 1;
@@ -224,7 +260,7 @@ export const RF_RSOURCE = 0; // default: the source address is the key
 export const RF_RDEST = 1;
 export const RF_RTTL = 2;
 export const RF_REAP = 4;
-export const RECENT_MAX_ENTRIES = 200; // ip_list_tot default
+export const RECENT_MAX_ENTRIES = 100; // xt_recent ip_list_tot default
 export const RECENT_MAX_PKTS = 20; // ip_pkt_list_tot default
 export const RECENT_ENTRY_SIZE = 16 + RECENT_MAX_PKTS * 8; // addr, ttl, count, next-slot, f64 stamps
 export const RECENT_LIST_SIZE = 16 + RECENT_MAX_ENTRIES * RECENT_ENTRY_SIZE;
@@ -254,6 +290,23 @@ export const OW_SOCKET_INV = 32;
 // policy of a built-in chain, the implicit RETURN of a user chain), laid out chain after chain
 // like the kernel's blob. ENTRY_SIZE bytes each; an entry index is its position in the array.
 // The basic match (§4.2: addresses, interfaces, protocol, -f) lives in the entry itself.
+//
+// Compiled layout (src/compile/compile.ts): tables in TABLE_* order, each table's chains in
+// Table.chains order (built-ins first), each chain = its rules in order, then one tail entry
+// (EF_TAIL; T_POLICY with ARG0 = T_ACCEPT/T_DROP for a built-in chain, T_TAIL_RETURN for a user
+// chain). CFG_HOOK_START[table * HOOK_COUNT + hook] is the built-in chain's first entry (its tail
+// when it has no rules). Every entry's E_CHAIN_TAIL names its chain's tail. E_CODE_OFF is 0 when
+// E_CODE_LEN is 0. E_SRC/E_DST are stored already masked. Interface names keep a trailing '+' in
+// E_*_NAME but E_*_MASK stops before it ("eth+" compares 3 bytes, "eth0" 5, "+" none).
+//
+// Traversal (assembly/vm/traverse.ts, ipt_do_table): from the hook start, an entry whose basic
+// match and code pass is counted (+1 packet, +PKT_IPLEN bytes at CFG_COUNTERS_PTR + 16 * index)
+// and writes EV_RULE (EV_POLICY for a policy) before its target runs. T_JUMP pushes the index
+// after the jump (not when ARG0 is that very index, as the kernel) and overflowing
+// CFG_STACK_DEPTH drops the packet (RF_STACK_OVERFLOW); T_RETURN and T_TAIL_RETURN pop, or with
+// an empty stack go to E_CHAIN_TAIL of the hook start (the built-in policy: "underflow");
+// T_TAIL_RETURN writes EV_RETURN and is not counted. The jump stack restarts empty for every
+// table traversal.
 export const ENTRY_SIZE = 128;
 export const E_SRC = 0; // u32
 export const E_SMSK = 4; // u32
@@ -310,6 +363,12 @@ export const T_NAT = 16; // DNAT/SNAT/MASQUERADE/REDIRECT/NETMAP: not evaluated 
 //                          packet is accepted by the nat table unchanged and RF_NAT_SKIPPED set
 export const T_ERROR = 17; // the kernel's ERROR target: drop
 export const T_QUEUE = 18; // NFQUEUE/QUEUE: no userspace here: reported, treated as DROP... see engine
+//                            (the core ends the packet with V_QUEUE; the engine reports "QUEUE")
+// T_CONNMARK does nothing for a packet without a conntrack (ctstate INVALID or UNTRACKED), like
+// xt_CONNMARK. T_NOTRACK and T_CT do nothing once the packet carries a conntrack (the loopback
+// pass of a local -> local packet: "Previously seen (loopback)? Ignore."). T_CT --helper sets
+// RES_HELPER (it is the template's helper; the conntrack stage decides whether a new connection
+// takes it); it never changes PKT_HELPER (the helper match tests the master's helper).
 export const T_COUNT = 19;
 
 // REJECT kinds (ARG0 of T_REJECT)
@@ -373,6 +432,29 @@ export const CFG_WORDS = 64;
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
 export const CFGF_ALL_LOCAL = 2; // host model omitted: every arriving packet is for this host (INPUT)
 export const CFGF_TABLE_PRESENT = 1 << 8; // << table: the ruleset has this table
+//
+// The path of a packet (assembly/vm/hooks.ts, NETFILTER.md §4.1):
+// - arriving (PF_LOCAL_OUT unset): PREROUTING raw, mangle, nat; then the routing decision on
+//   PKT_DST (first route of the table whose prefix holds it): delivered locally (INPUT) when
+//   CFGF_ALL_LOCAL, 255.255.255.255, 224/4 (group membership is not modelled: taken as joined) or
+//   a route with RT_LOCAL/RT_BROADCAST/RT_MULTICAST; else V_NOT_FORWARDED without
+//   CFGF_FORWARDING, V_NOROUTE with no route or a blackhole/unreachable/prohibit one, otherwise
+//   FORWARD (PKT_OUT_IFACE = the route's R_IFNAME unless PF_OUT_GIVEN) then POSTROUTING.
+//   INPUT: mangle, filter, security, nat. FORWARD: mangle, filter, security. POSTROUTING:
+//   mangle, nat.
+// - locally generated: routing first: a RT_LOCAL (not broadcast) destination leaves on "lo";
+//   otherwise the route's interface, V_NOROUTE without a usable route (unless PF_OUT_GIVEN).
+//   OUTPUT: raw, mangle, nat, filter, security; then POSTROUTING. A destination on this host then
+//   comes back in on lo (PKT_IN_IFACE becomes "lo"): PREROUTING raw, mangle, then INPUT mangle,
+//   filter, security — no nat on that pass (nf_nat_inet_fn finds the bindings made on the way out).
+// - nat is traversed only while ctstate is NEW or RELATED (NOTRACK in raw makes it UNTRACKED
+//   first). The conntrack stage sits after raw in PREROUTING and OUTPUT.
+// - Each hook's basic match sees the devices the kernel passes there: PREROUTING/INPUT the in
+//   device only, OUTPUT/POSTROUTING the out device only, FORWARD both; the other is all zeros.
+// - PKT_PKTTYPE 0 is derived before the first hook: 255.255.255.255 or an RT_BROADCAST route ->
+//   broadcast, 224/4 -> multicast, else unicast; the core writes it into the record.
+// - The core also updates the record's PKT_MARK, PKT_CTMARK, PKT_CTSTATE, PKT_OUT_IFACE and (local
+//   -> local) PKT_IN_IFACE: after evaluate() the record shows the packet as it left.
 
 // ----------------------------------------------------------------------------------------------
 // Results: one RES_SIZE record per packet, written by evaluate().
@@ -389,7 +471,12 @@ export const RES_FLAGS = 14; // u8, RF_* bits
 export const RES_HELPER = 15; // u8, helper assigned by CT --helper (HELPER_*), 0 none
 export const RES_ROUTE = 16; // i32, index of the route used, -1 = none
 export const RES_CTMARK = 20; // u32
-export const RES_EVENT_FIRST = 24; // u32, index of this packet's first event
+export const RES_EVENT_FIRST = 24; // u32, index of this packet's first event (in this call's buffer)
+// RES_ENTRY/RES_TABLE: for DROP/REJECT/QUEUE the entry that ended the packet; for an accepted
+// packet the filter table's last ACCEPT (rule or policy) if filter was traversed, else the last
+// table's ACCEPT; -1/0xFF when no table decided (no tables, NOROUTE, NOT_FORWARDED before any).
+// RES_PATH for V_NOROUTE/V_NOT_FORWARDED of arriving packets is HOOK_FORWARD (RES_HOOK
+// PREROUTING). Local -> local: RES_PATH HOOK_OUTPUT, RES_HOOK the last hook of the lo pass.
 export const RES_EVENT_COUNT = 28; // u32
 
 export const V_ACCEPT = 1; // delivered (INPUT) or sent on (FORWARD/OUTPUT)
@@ -411,6 +498,10 @@ export const RF_HOTDROP = 16; // (added) a match hot-dropped the packet (xt_hash
 // Events: EVENT_SIZE bytes each, in traversal order, written while packets are evaluated.
 // word 0 = packet index in the batch; word 1 = entry index << 8 | hook << 4 | EV_* kind;
 // word 2 = skb mark at that moment (LOG prints it).
+// Every evaluate() call writes its events from index 0 (the host reads them before the next
+// call); word 0 counts from the call's first packet. A call starts a packet only while
+// CFG_EVENTS_PER_PACKET_MAX slots are free or nothing was written yet; a packet alone exceeding
+// CFG_EVENTS_CAP keeps its first events and gets RF_EVENTS_TRUNCATED.
 export const EVENT_SIZE = 12;
 export const EV_RULE = 0; // a rule matched (and was counted) — "table:chain:rule:N"
 export const EV_RETURN = 1; // fell off the end of a user chain — "…:return:N"

@@ -11,7 +11,7 @@ import { isAssumedHost } from '../host/default.js';
 import type { HostModel } from '../host/model.js';
 import { defaultRegistry, type ModuleRegistry } from '../modules/registry.js';
 import { RulesetError, UnsupportedError } from '../ruleset/errors.js';
-import { TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
 import { writeBasicMatch } from './basic-match.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
@@ -31,6 +31,7 @@ const HOOK_OF_CHAIN: Readonly<Record<string, number>> = {
   POSTROUTING: HOOK_POSTROUTING,
 };
 const MAX_TARGET_ARGS = 4;
+const MAX_ENTRIES = 0xffffff;
 
 export function chainKey(table: string, chain: string): string {
   return `${table}:${chain}`;
@@ -79,7 +80,7 @@ class Compiler {
   chain(table: Table, tableId: number, chain: Chain): void {
     const start = this.chainStarts.get(chainKey(table.name, chain.name))!;
     const tail = start + chain.rules.length;
-    chain.rules.forEach((rule, i) => this.rule(table, tableId, chain, rule, start + i, tail));
+    chain.rules.forEach((rule, i) => this.rule(table, tableId, chain, rule, start, i + 1));
     const at = tail * ENTRY_SIZE;
     this.view.setUint8(at + E_FLAGS, EF_TAIL);
     this.view.setUint32(at + E_TARGET, chain.builtin ? T_POLICY : T_TAIL_RETURN, true);
@@ -94,8 +95,9 @@ class Compiler {
     }
   }
 
-  private rule(table: Table, tableId: number, chain: Chain, rule: Rule, index: number, tail: number): void {
-    const at = index * ENTRY_SIZE;
+  /** Rule number `n` (from 1) of the chain whose first entry is `start`. */
+  private rule(table: Table, tableId: number, chain: Chain, rule: Rule, start: number, n: number): void {
+    const at = (start + n - 1) * ENTRY_SIZE;
     writeBasicMatch(this.entries.subarray(at, at + ENTRY_SIZE), rule);
     const warn = (message: string) => this.warn(rule, message);
 
@@ -118,20 +120,19 @@ class Compiler {
     let args = plan.args;
     if (plan.chain !== undefined) {
       const target = this.chainStarts.get(chainKey(table.name, plan.chain));
-      const callee = table.chains.find((c) => c.name === plan.chain);
-      if (target === undefined || !callee) throw new RulesetError(`jump to unknown chain ${plan.chain}`, rule.pos);
-      if (callee.builtin) throw new RulesetError(`cannot jump to built-in chain ${plan.chain}`, rule.pos);
+      if (target === undefined) throw new RulesetError(`jump to unknown chain ${plan.chain}`, rule.pos);
+      if (BUILTIN_CHAINS[table.name].includes(plan.chain)) throw new RulesetError(`cannot jump to built-in chain ${plan.chain}`, rule.pos);
       args = [target];
     }
-    if (args.length > MAX_TARGET_ARGS) throw new RangeError(`target of ${chain.name} rule ${index - tail} has ${args.length} operands`);
+    if (args.length > MAX_TARGET_ARGS) throw new RangeError(`target of ${table.name}:${chain.name} rule ${n} has ${args.length} operands`);
 
     this.view.setUint32(at + E_CODE_OFF, codeLen ? codeStart : 0, true);
     this.view.setUint32(at + E_CODE_LEN, codeLen, true);
     this.view.setUint32(at + E_TARGET, plan.kind, true);
     args.forEach((v, i) => this.view.setUint32(at + E_ARG0 + 4 * i, v >>> 0, true));
     this.view.setUint8(at + E_TABLE, tableId);
-    this.view.setUint32(at + E_CHAIN_TAIL, tail, true);
-    this.entryInfo.push({ table: table.name, chain: chain.name, n: index - this.chainStarts.get(chainKey(table.name, chain.name))! + 1, kind: 'rule', rule });
+    this.view.setUint32(at + E_CHAIN_TAIL, start + chain.rules.length, true);
+    this.entryInfo.push({ table: table.name, chain: chain.name, n, kind: 'rule', rule });
   }
 }
 
@@ -154,6 +155,8 @@ function configFlags(ruleset: Ruleset, host: HostModel): number {
 
 export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileOptions = {}): CompiledRuleset {
   const { starts, entryCount } = assignChainStarts(ruleset);
+  // Events carry the entry index in 24 bits (layout.ts "Events").
+  if (entryCount > MAX_ENTRIES) throw new RangeError(`the ruleset has ${entryCount} entries; at most ${MAX_ENTRIES} are supported`);
   const compiler = new Compiler(opts.registry ?? defaultRegistry, starts, entryCount);
   let userChains = 0;
   for (const table of ruleset.tables) {

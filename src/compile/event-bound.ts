@@ -10,8 +10,11 @@ export const EVENT_BOUND_CAP = 2 ** 30;
 export class EventBound {
   private readonly memo = new Map<string, number>();
   private readonly visiting = new Set<string>();
+  private readonly chains: Map<string, Chain>;
 
-  constructor(private readonly table: Table) {}
+  constructor(private readonly table: Table) {
+    this.chains = new Map(table.chains.map((c) => [c.name, c]));
+  }
 
   ofChain(chain: Chain): number {
     const known = this.memo.get(chain.name);
@@ -25,7 +28,7 @@ export class EventBound {
       total += 1;
       const t = rule.target;
       if (t && (t.kind === 'jump' || t.kind === 'goto')) {
-        const callee = this.table.chains.find((c) => c.name === t.chain);
+        const callee = this.chains.get(t.chain);
         if (callee) total += this.ofChain(callee);
       }
       if (total > EVENT_BOUND_CAP) total = EVENT_BOUND_CAP;

@@ -1,18 +1,14 @@
 // The engine: a compiled ruleset loaded into a core instance, classifying packet records in
 // batches and keeping counters and match state between calls.
-import {
-  CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP,
-  CFG_EVENTS_PER_PACKET_MAX, CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT,
-  CFG_ROUTES_PTR, CFG_STACK_DEPTH, CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS, PKT_SIZE,
-  RES_SIZE,
-} from '../../assembly/shared/layout.js';
+import { PKT_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
 import { chainKey, compileRuleset } from '../compile/compile.js';
 import type { CompiledRuleset } from '../compile/types.js';
 import { buildRouteTable } from '../host/routes.js';
 import type { HostModel } from '../host/model.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { Counters, Diagnostic, Ruleset } from '../ruleset/types.js';
-import { ensureMemory, planArena, type Arena } from './arena.js';
+import type { Arena } from './arena.js';
+import { loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
 
@@ -53,37 +49,7 @@ export class Engine {
     const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
     const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * compiled.eventsPerPacketMax, MAX_EVENTS));
     const core = await instantiateCore(opts.wasm);
-    const arena = planArena(core.heapBase(), {
-      entryCount: compiled.entryCount,
-      codeWords: compiled.code.length,
-      stackDepth: compiled.stackDepth,
-      stateBytes: compiled.stateSize,
-      routeCount: routes.count,
-      batchSize,
-      eventCapacity,
-    });
-    ensureMemory(core.memory, arena.end);
-    // A fresh instance's memory is zero: counters and match state start empty.
-    const bytes = new Uint8Array(core.memory.buffer);
-    bytes.set(compiled.entries, arena.entries);
-    new Uint32Array(core.memory.buffer, arena.code, compiled.code.length).set(compiled.code);
-    bytes.set(routes.bytes, arena.routes);
-    const cfg = new Uint32Array(core.memory.buffer, arena.cfg, CFG_WORDS);
-    cfg[CFG_ENTRIES_PTR] = arena.entries;
-    cfg[CFG_ENTRY_COUNT] = compiled.entryCount;
-    cfg[CFG_CODE_PTR] = arena.code;
-    cfg[CFG_COUNTERS_PTR] = arena.counters;
-    cfg[CFG_ROUTES_PTR] = arena.routes;
-    cfg[CFG_ROUTE_COUNT] = routes.count;
-    cfg[CFG_FLAGS] = compiled.configFlags;
-    cfg[CFG_STACK_PTR] = arena.stack;
-    cfg[CFG_STACK_DEPTH] = compiled.stackDepth;
-    cfg[CFG_STATE_PTR] = arena.state;
-    cfg[CFG_STATE_SIZE] = compiled.stateSize;
-    cfg[CFG_EVENTS_CAP] = eventCapacity;
-    cfg[CFG_EVENTS_PTR] = arena.events;
-    cfg[CFG_EVENTS_PER_PACKET_MAX] = compiled.eventsPerPacketMax;
-    for (let i = 0; i < compiled.hookStarts.length; i++) cfg[CFG_HOOK_START + i] = compiled.hookStarts[i];
+    const arena = loadIntoCore(core, compiled, routes, batchSize, eventCapacity);
     return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
   }
 
@@ -106,9 +72,10 @@ export class Engine {
       const completed = this.core.evaluate(cfg, packets + i * PKT_SIZE, n - i, results + i * RES_SIZE);
       // An empty event buffer always takes a packet (truncating its events if it must).
       if (completed === 0) throw new Error('core made no progress on a packet batch');
-      const memory = this.core.memory.buffer;
+      const view = new DataView(this.core.memory.buffer);
+      const bytes = new Uint8Array(this.core.memory.buffer);
       for (let k = i; k < i + completed; k++) {
-        into.push(this.decoder.decode(memory, results + k * RES_SIZE, packets + k * PKT_SIZE, events));
+        into.push(this.decoder.decode(view, bytes, results + k * RES_SIZE, packets + k * PKT_SIZE, events));
       }
       i += completed;
     }

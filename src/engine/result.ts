@@ -41,9 +41,15 @@ export interface PacketResult {
 const utf8 = new TextDecoder();
 
 function ifaceName(bytes: Uint8Array, at: number): string {
-  let end = at;
-  while (end < at + 16 && bytes[end] !== 0) end++;
-  return utf8.decode(bytes.subarray(at, end));
+  // Names are almost always ASCII: build them directly, TextDecoder costs more than the packet.
+  let name = '';
+  for (let i = at; i < at + 16; i++) {
+    const b = bytes[i];
+    if (b === 0) return name;
+    if (b >= 0x80) return utf8.decode(bytes.subarray(at, at + 16)).replace(/\0.*$/s, '');
+    name += String.fromCharCode(b);
+  }
+  return name;
 }
 
 /** Per-entry labels and actions, computed once per compiled ruleset. */
@@ -71,12 +77,11 @@ export class ResultDecoder {
   }
 
   /**
-   * The result at `res` for the packet record at `pkt` (both byte addresses in `memory`, as the
-   * last evaluate() call left them), with its events in the buffer at `events`.
+   * The result at `res` for the packet record at `pkt` (byte addresses in the core's memory, seen
+   * through `view` and `bytes`, as the last evaluate() call left them), with its events in the
+   * buffer at `events`.
    */
-  decode(memory: ArrayBuffer, res: number, pkt: number, events: number): PacketResult {
-    const view = new DataView(memory);
-    const bytes = new Uint8Array(memory);
+  decode(view: DataView, bytes: Uint8Array, res: number, pkt: number, events: number): PacketResult {
     const verdictCode = view.getUint8(res + RES_VERDICT);
     const flagBits = view.getUint8(res + RES_FLAGS);
     const entry = view.getInt32(res + RES_ENTRY, true);

@@ -5,5 +5,7 @@ import { emitHasConntrack } from './ctstate.js';
 import { markCompareMatch } from './mark-compare.js';
 
 export const connmarkMatch = markCompareMatch({
-  name: 'connmark', field: FD_CTMARK, label: 'connmark match', precondition: emitHasConntrack,
+  name: 'connmark', field: FD_CTMARK, precondition: emitHasConntrack,
+  // connmark_mt_print: " connmark match ", "!" when inverted, " 0x..": two spaces when not
+  listPrefix: (invert) => (invert ? 'connmark match !' : 'connmark match '),
 });

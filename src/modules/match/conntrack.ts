@@ -3,7 +3,8 @@
 // packet's conntrack (NETFILTER.md §4.3).
 import type { Emitter, MatchModule, ParseCtx } from '../module.js';
 import {
-  CTSTATUS_ASSURED, CTSTATUS_CONFIRMED, CTSTATUS_EXPECTED, CTSTATUS_SEEN_REPLY, FD_CT_ORIG_DPORT,
+  CTSTATE_DNAT, CTSTATE_ESTABLISHED, CTSTATE_INVALID, CTSTATE_NEW, CTSTATE_RELATED, CTSTATE_SNAT,
+  CTSTATE_UNTRACKED, CTSTATUS_ASSURED, CTSTATUS_CONFIRMED, CTSTATUS_EXPECTED, CTSTATUS_SEEN_REPLY, FD_CT_ORIG_DPORT,
   FD_CT_ORIG_DST, FD_CT_ORIG_SPORT, FD_CT_ORIG_SRC, FD_CT_REPL_DPORT, FD_CT_REPL_DST, FD_CT_REPL_SPORT,
   FD_CT_REPL_SRC, FD_CTDIR, FD_CTEXPIRE, FD_CTPROTO, FD_CTSTATE, FD_CTSTATUS, OP_ANYBIT, OP_MASKEQ, OP_RANGE,
 } from '../../../assembly/shared/layout.js';
@@ -150,11 +151,30 @@ export const conntrackMatch: MatchModule<ConntrackOptions> = {
   save: (opts) => dump(opts, '--'),
   list: (opts) => dump(opts, ''),
   compile(opts, em) {
-    // conntrack_mt: the state test first; without a conntrack only a state-only match can pass
-    if (opts.ctstate) em.op(OP_ANYBIT, [FD_CTSTATE, opts.ctstate.mask], opts.ctstate.invert);
-    const { ctstate: _state, ...rest } = opts;
-    if (Object.keys(rest).length === 0) return;
-    emitHasConntrack(em);
+    const { ctstate, ...rest } = opts;
+    const hasTupleTests = Object.keys(rest).length > 0;
+    if (!ctstate) {
+      if (hasTupleTests) emitHasConntrack(em);
+      compileTuple(opts, em);
+      return;
+    }
+    em.op(OP_ANYBIT, [FD_CTSTATE, ctstate.mask], ctstate.invert);
+    if (!hasTupleTests) return;
+    // conntrack_mt: after the state test a packet without a conntrack *passes* ("return
+    // match_flags & STATE"); only packets with one go on to the other tests.
+    const passes = (bits: number) => ((ctstate.mask & bits) !== 0) !== ctstate.invert;
+    const withoutConntrack = passes(CTSTATE_INVALID) || passes(CTSTATE_UNTRACKED);
+    // a conntrack's state bit is one of NEW/ESTABLISHED/RELATED, plus SNAT/DNAT when NATed
+    const withConntrack = [CTSTATE_NEW, CTSTATE_ESTABLISHED, CTSTATE_RELATED].some((state) =>
+      [0, CTSTATE_SNAT, CTSTATE_DNAT, CTSTATE_SNAT | CTSTATE_DNAT].some((nat) => passes(state | nat)));
+    if (!withConntrack) return;
+    if (withoutConntrack) {
+      em.warn(
+        'conntrack: the kernel lets INVALID/UNTRACKED packets that pass --ctstate skip the other ' +
+          'conntrack tests; nfwasm applies them to those packets too (and they fail)',
+      );
+      emitHasConntrack(em);
+    }
     compileTuple(opts, em);
   },
 };

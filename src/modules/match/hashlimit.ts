@@ -63,6 +63,7 @@ function parseLimit(opts: HashlimitOptions, option: string, arg: string, invert:
   if (opts.given.includes('hashlimit-upto') || opts.given.includes('hashlimit-above')) {
     ctx.fail('hashlimit: --hashlimit-upto and --hashlimit-above exclude each other and may be given once');
   }
+  opts.given.push(option);
   opts.above = (option === 'hashlimit-above') !== invert;
   const count = leadingInteger(arg);
   const cost = parseByteRate(arg, count);
@@ -218,7 +219,6 @@ export const hashlimitMatch: MatchModule<HashlimitOptions> = {
   }),
   parse(opts, option, args, invert, ctx: ParseCtx) {
     parseOption(opts, option, args[0] ?? '', invert, ctx);
-    if (option === 'hashlimit-upto' || option === 'hashlimit-above') opts.given.push(option);
   },
   finalize(opts, ctx: ParseCtx) {
     if (!opts.given.includes('hashlimit-upto') && !opts.given.includes('hashlimit-above')) {
@@ -239,7 +239,7 @@ export const hashlimitMatch: MatchModule<HashlimitOptions> = {
     if (opts.bytes) {
       // Byte rates: avg = bytes per second, burst = bucket size in bytes (one second's worth,
       // plus one more second per --hashlimit-burst unit, as the kernel refills credit_cap times).
-      avg = costToBytes(opts.avg);
+      avg = Math.min(U32_MAX, costToBytes(opts.avg));
       burst = Math.min(U32_MAX, avg * (1 + opts.burst));
     } else {
       avg = Math.round(opts.avg / 100);

@@ -11,7 +11,7 @@ function keywordBits(item: string, table: KeywordTable): number | undefined {
   return hit?.[1];
 }
 
-/** The OR of the items' bits; undefined names the first bad item. */
+/** The OR of the items' bits, or the first item that names no keyword. */
 export function parseKeywordList(text: string, table: KeywordTable): { bits: number } | { bad: string } {
   let bits = 0;
   for (const item of text.split(',')) {

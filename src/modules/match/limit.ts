@@ -7,7 +7,8 @@ import { parseXtUint } from '../target/xt-number.js';
 import { formatRate, parseRate } from './rate.js';
 
 const XT_LIMIT_SCALE = 10000;
-const DEFAULT_RATE = '3/hour';
+/** The default rate, 3/hour, as an interval. */
+const DEFAULT_AVG = (XT_LIMIT_SCALE * 3600) / 3;
 const DEFAULT_BURST = 5;
 const MAX_BURST = 10000;
 
@@ -24,10 +25,7 @@ export const limitMatch: MatchModule<LimitOptions> = {
     { name: 'limit', args: 1 },
     { name: 'limit-burst', args: 1 },
   ],
-  init: () => {
-    const rate = parseRate(DEFAULT_RATE, XT_LIMIT_SCALE);
-    return { avg: 'period' in rate ? rate.period : 0, burst: DEFAULT_BURST, given: [] };
-  },
+  init: () => ({ avg: DEFAULT_AVG, burst: DEFAULT_BURST, given: [] }),
   parse(opts, option, args, _invert, ctx: ParseCtx) {
     if (opts.given.includes(option)) ctx.fail(`limit: "--${option}" option may only be specified once`);
     opts.given.push(option);
@@ -38,7 +36,7 @@ export const limitMatch: MatchModule<LimitOptions> = {
       return;
     }
     const rate = parseRate(args[0], XT_LIMIT_SCALE);
-    if ('error' in rate) ctx.fail(rate.error === 'too-fast' ? `limit: Rate too fast "${args[0]}"` : `limit: bad rate "${args[0]}"'`);
+    if ('error' in rate) ctx.fail(rate.error === 'too-fast' ? `limit: Rate too fast "${args[0]}"` : `limit: bad rate "${args[0]}"`);
     opts.avg = rate.period;
   },
   finalize(opts, ctx: ParseCtx) {

@@ -15,8 +15,8 @@ interface MarkCompareSpec {
   name: string;
   /** Field descriptor compared (FD_MARK, FD_CTMARK). */
   field: number;
-  /** -L wording before the value: "mark match", "connmark match". */
-  label: string;
+  /** -L wording before the value, which differs in spacing: "mark match !", "connmark match !". */
+  listPrefix: (invert: boolean) => string;
   /** Tests emitted first (connmark: the packet must have a conntrack). */
   precondition?: (em: Emitter) => void;
 }
@@ -39,7 +39,7 @@ export function markCompareMatch(spec: MarkCompareSpec): MatchModule<MarkCompare
       if (opts.value === undefined) ctx.fail(`${spec.name}: option "--mark" must be specified`);
     },
     save: (opts) => `${opts.invert ? '! ' : ''}--mark ${formatMark(opts)}`,
-    list: (opts) => `${spec.label}${opts.invert ? ' !' : ''} ${formatMark(opts)}`,
+    list: (opts) => `${spec.listPrefix(opts.invert)} ${formatMark(opts)}`,
     compile(opts, em) {
       spec.precondition?.(em);
       em.op(OP_MASKEQ, [spec.field, opts.mask, opts.value!], opts.invert);

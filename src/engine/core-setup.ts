@@ -1,0 +1,53 @@
+// Loading a compiled ruleset into a core instance: memory sized and grown, tables copied in, the
+// config block filled (assembly/shared/layout.ts "Config block").
+import {
+  CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP,
+  CFG_EVENTS_PER_PACKET_MAX, CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT,
+  CFG_ROUTES_PTR, CFG_STACK_DEPTH, CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS,
+} from '../../assembly/shared/layout.js';
+import type { CompiledRuleset } from '../compile/types.js';
+import { ensureMemory, planArena, type Arena } from './arena.js';
+import type { CoreExports } from './load-wasm.js';
+
+export interface RouteTable {
+  bytes: Uint8Array;
+  count: number;
+}
+
+/** Lays out and fills a fresh core's memory; returns where everything went. */
+export function loadIntoCore(
+  core: CoreExports, compiled: CompiledRuleset, routes: RouteTable, batchSize: number, eventCapacity: number,
+): Arena {
+  const arena = planArena(core.heapBase(), {
+    entryCount: compiled.entryCount,
+    codeWords: compiled.code.length,
+    stackDepth: compiled.stackDepth,
+    stateBytes: compiled.stateSize,
+    routeCount: routes.count,
+    batchSize,
+    eventCapacity,
+  });
+  ensureMemory(core.memory, arena.end);
+  // A fresh instance's memory is zero: counters and match state start empty.
+  const bytes = new Uint8Array(core.memory.buffer);
+  bytes.set(compiled.entries, arena.entries);
+  new Uint32Array(core.memory.buffer, arena.code, compiled.code.length).set(compiled.code);
+  bytes.set(routes.bytes, arena.routes);
+  const cfg = new Uint32Array(core.memory.buffer, arena.cfg, CFG_WORDS);
+  cfg[CFG_ENTRIES_PTR] = arena.entries;
+  cfg[CFG_ENTRY_COUNT] = compiled.entryCount;
+  cfg[CFG_CODE_PTR] = arena.code;
+  cfg[CFG_COUNTERS_PTR] = arena.counters;
+  cfg[CFG_ROUTES_PTR] = arena.routes;
+  cfg[CFG_ROUTE_COUNT] = routes.count;
+  cfg[CFG_FLAGS] = compiled.configFlags;
+  cfg[CFG_STACK_PTR] = arena.stack;
+  cfg[CFG_STACK_DEPTH] = compiled.stackDepth;
+  cfg[CFG_STATE_PTR] = arena.state;
+  cfg[CFG_STATE_SIZE] = compiled.stateSize;
+  cfg[CFG_EVENTS_CAP] = eventCapacity;
+  cfg[CFG_EVENTS_PTR] = arena.events;
+  cfg[CFG_EVENTS_PER_PACKET_MAX] = compiled.eventsPerPacketMax;
+  for (let i = 0; i < compiled.hookStarts.length; i++) cfg[CFG_HOOK_START + i] = compiled.hookStarts[i];
+  return arena;
+}

@@ -1,6 +1,7 @@
 // Exports of the nfwasm core. The host owns all memory above heapBase() (assembly/shared/layout.ts).
 export { heapBase } from './memory';
 export { evaluate } from './vm/evaluate';
+export { conntrackExpire, conntrackLookupOrInsert } from './conntrack/exports';
 
 // Replaces AssemblyScript's imported `abort` (asconfig "use") so the module has no imports and
 // loads with a bare WebAssembly.instantiate in Node and the browser (WASM-NOTES.md §1).

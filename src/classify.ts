@@ -1,13 +1,11 @@
 // Host-neutral glue: packets described as PacketInput go through the engine in batches.
-import { PKT_SIZE } from '../assembly/shared/layout.js';
 import type { Engine, PacketResult } from './engine/engine.js';
-import { encodePacket } from './packets/encode.js';
+import { encodeBatch } from './packets/encode.js';
 import type { PacketInput } from './packets/types.js';
 
-/** Classify packets in order; returns one result per packet. */
+/** Classify packets in order (conntrack state carries over between calls); one result per packet. */
 export function classifyPackets(engine: Engine, packets: readonly PacketInput[]): PacketResult[] {
-  const bytes = new Uint8Array(packets.length * PKT_SIZE);
-  const view = new DataView(bytes.buffer);
-  packets.forEach((p, i) => encodePacket(view, i * PKT_SIZE, p));
-  return engine.classify(bytes, packets.length);
+  const { records, payloads, ctstateGiven } = encodeBatch(packets);
+  engine.noteClaimedCtstate(ctstateGiven);
+  return engine.classify(records, packets.length, payloads);
 }

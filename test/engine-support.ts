@@ -71,9 +71,13 @@ export function rules(text: string, registry?: ModuleRegistry): Ruleset {
   return parseRuleset(body, { filename: 'test.rules', registry });
 }
 
+/**
+ * An engine for rule-evaluation tests: conntrack off unless asked for, so the ctstate each test
+ * packet claims is what the rules see (conntrack itself is tested in test/ct-*.test.ts).
+ */
 export async function engineFor(ruleset: Ruleset | string, host: HostModel = defaultHostModel(), opts: EngineOptions = {}): Promise<Engine> {
   const rs = typeof ruleset === 'string' ? rules(ruleset, opts.registry) : ruleset;
-  return Engine.create(rs, host, opts);
+  return Engine.create(rs, host, { conntrack: false, ...opts });
 }
 
 export function classify(engine: Engine, packets: PacketInput[]): PacketResult[] {

@@ -7,7 +7,7 @@ import {
   PKT_DST, PKT_DSTMAC, PKT_FLAGS, PKT_FRAGOFF, PKT_GID, PKT_ICMP_CODE, PKT_ICMP_TYPE, PKT_IN_IFACE, PKT_IPID,
   PKT_IPLEN, PKT_MARK, PKT_OUT_IFACE, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_PKTTYPE, PKT_PROTO, PKT_SEQ, PKT_SIZE,
   PKT_SPORT, PKT_SRC, PKT_SRCMAC, PKT_TCPFLAGS, PKT_TCPOPT, PKT_TCPURGP, PKT_TCPWIN, PKT_TOS, PKT_TS, PKT_TTL,
-  PKT_UID, PKTTYPE_BROADCAST,
+  PKT_UID, PKTTYPE_BROADCAST, PKT_FLAGS2, PKT_TCP_WSCALE, PKT_LENGTH_L4,
 } from '../assembly/shared/layout.js';
 import { encodePacket, encodePackets } from '../src/packets/encode.js';
 import type { PacketInput } from '../src/packets/types.js';
@@ -114,7 +114,10 @@ test('record is zeroed first and written only at its offset', () => {
   assert.is(u16(rec, PKT_IPID), 0);
   assert.is(rec.getUint8(PKT_ICMP_TYPE), 0);
   assert.is(u32(rec, PKT_UID), 0);
-  assert.ok(bytes.subarray(PKT_SIZE + 190, 2 * PKT_SIZE).every((b) => b === 0), 'reserved tail zero');
+  // from PKT_FLAGS2 on, everything is zero for this ICMP packet except PKT_TCP_WSCALE's "no option"
+  const tail = bytes.subarray(PKT_SIZE + PKT_FLAGS2, 2 * PKT_SIZE);
+  assert.is(tail[PKT_TCP_WSCALE - PKT_FLAGS2], 0xff);
+  assert.ok(tail.every((b, i) => b === 0 || i === PKT_TCP_WSCALE - PKT_FLAGS2), 'reserved tail zero');
 });
 
 test('encode into a DataView that starts inside its buffer', () => {

@@ -76,7 +76,9 @@ export const PKT_SEQ = 160; // u32, TCP sequence number
 export const PKT_ACK = 164; // u32, TCP acknowledgement number
 export const PKT_PAYLOAD_PTR = 168; // u32, address of the L4 payload bytes (0 = none)
 export const PKT_PAYLOAD_LEN = 172; // u32
-export const PKT_LENGTH_L4 = 176; // u16, reserved
+export const PKT_LENGTH_L4 = 176; // u16, L4 payload length the IP header announces (IP total length
+//   minus the IP and L4 headers): the TCP sequence space a segment covers, even when the capture
+//   holds fewer payload bytes (PKT_PAYLOAD_LEN) or none (JSON records, LOG lines)
 export const PKT_IPID = 178; // u16, IP identification (LOG prints ID=)
 export const PKT_DSTMAC = 180; // 6 bytes, link-layer destination (PF_HAS_MAC); LOG's MAC= is dst:src:08:00
 export const PKT_IPOPT_LEN = 186; // u8, bytes of IP options (0 = none)
@@ -455,7 +457,7 @@ export const CFG_CT_ENTRIES_PTR = 42; // CT_SIZE * CFG_CT_MAX bytes
 export const CFG_CT_MAX = 43; // nf_conntrack_max
 export const CFG_CT_INDEX_PTR = 44; // CT_SLOT_SIZE * CFG_CT_INDEX_SLOTS bytes
 export const CFG_CT_INDEX_SLOTS = 45; // a power of two, >= 4 * CFG_CT_MAX (2 keys per conntrack, load <= 0.5)
-export const CFG_CT_EXT_PTR = 46; // CT_EXT_SIZE * CFG_CT_MAX bytes
+export const CFG_CT_EXT_PTR = 46; // CT_EXT_SIZE * CFG_CT_EXT_MAX bytes (was: * CFG_CT_MAX; the pool is host-sized)
 export const CFG_CT_EXP_PTR = 47; // EXP_SIZE * CFG_CT_EXP_MAX bytes
 export const CFG_CT_EXP_MAX = 48; // nf_conntrack_expect_max
 export const CFG_CT_TIMEOUTS_PTR = 49; // CTO_COUNT u32 timeouts in milliseconds (from sysctls)
@@ -467,6 +469,13 @@ export const CFG_CT_TIME_BASE = 54; // f64 at words 54..55: the packet timestamp
 //                                     CT_EXPIRES/EXP_EXPIRES (set by the core from the first packet)
 export const CFG_CT_NEXT_ID = 56; // next conntrack/expectation id
 // 57..63 reserved for the conntrack core's own bookkeeping (free lists)
+export const CFG_CT_TIME_BASE_SET = 57; // (added) 1 once CFG_CT_TIME_BASE holds the first packet's time
+export const CFG_CT_EXT_MAX = 58; // (added) ext records in the pool at CFG_CT_EXT_PTR (host-sized)
+export const CFG_CT_FREE_ENTRY = 59; // (added) head of the free-entry list: entry index + 1, 0 = empty
+export const CFG_CT_EXT_HIGH = 60; // (added) ext records ever handed out (bump pointer)
+export const CFG_CT_FREE_EXT = 61; // (added) head of the free ext list: ext index + 1, 0 = empty
+export const CFG_CT_NEXT_EXPIRY = 62; // (added) no entry expires before this ms (table-full collection)
+export const CFG_CT_EXP_HIGH = 63; // (added) 1 + highest expectation slot ever used
 export const CFG_WORDS = 64;
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
 export const CFGF_ALL_LOCAL = 2; // host model omitted: every arriving packet is for this host (INPUT)
@@ -649,6 +658,8 @@ export const CX_TCP_LAST = 52; // 12 bytes: last packet identity / ignored-packe
 //                                (u32 last_seq, u32 last_end, u16 last_win, u8 last_wscale, u8 last_flags)
 export const CXF_HAS_MASTER = 1;
 export const CXF_HAS_ZONE = 2;
+export const CXF_MASTER_HELPER_SHIFT = 8; // (added) CX_FLAGS bits 8..15: HELPER_* of the master (what
+//                                          `-m helper` tests for an expected connection, §0)
 
 // Index: open addressing over CFG_CT_INDEX_SLOTS slots of CT_SLOT_SIZE bytes; each live conntrack
 // has two keys (ORIGINAL tuple and REPLY tuple) so a packet in either direction finds it.
@@ -684,6 +695,8 @@ export const CTN_DELETED = 256; // the packet ended its conntrack (e.g. RST befo
 export const CTN_WINDOW_UNJUDGED = 512; // PF2_NO_SEQ: TCP window checks skipped
 export const CTN_CHECKSUM_SKIPPED = 1024; // checksum not verified (sysctl off or not PREROUTING)
 export const CTN_DISCARDED = 2048; // a conntrack created by this packet was discarded (packet dropped)
+export const CTN_EARLY_DROP = 4096; // (added) table full: an unassured entry near this tuple was evicted
+//                                    to make room (early_drop, NETFILTER.md §4.3)
 
 // RES_CT_REASON values
 export const CTR_NONE = 0;
@@ -705,3 +718,6 @@ export const CTR_FTP_PARTIAL = 15; // nf_ct_ftp: partial matching of a command/r
 export const CTR_FTP_PARSE = 16; // nf_ct_ftp: malformed PORT/EPRT/227/229 argument: dropped
 export const CTR_EXPECT_REFUSED = 17; // could not register the expectation: dropped
 export const CTR_TABLE_FULL = 18;
+export const CTR_ICMP_BAD_TYPE = 19; // (added) ICMP type > 18 (icmp_error: "invalid icmp type")
+export const CTR_FRAGMENT = 20; // (added) a non-first fragment: the kernel tracks the reassembled
+//                                 datagram, which a lone fragment record cannot stand for

@@ -5,6 +5,8 @@ import {
   RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_REJECT,
   RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, TABLE_FILTER, V_ACCEPT,
 } from '../shared/layout';
+import { loadConntrackConfig } from '../conntrack/config';
+import { beginPacket, clearResult, conntrackEnabled, finishPacket } from '../conntrack/stage';
 import { eventsCapacity, eventsPerPacketMax, loadConfig } from './config';
 import { eventsUsed, resetEvents } from './events';
 import * as hooks from './hooks';
@@ -43,7 +45,9 @@ function writeResult(res: usize, rec: usize): void {
  */
 export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u32 {
   loadConfig(cfg);
+  loadConntrackConfig(cfg);
   resetEvents();
+  const tracking = conntrackEnabled();
   let i: u32 = 0;
   for (; i < count; i++) {
     if (eventsUsed > 0 && eventsCapacity - eventsUsed < eventsPerPacketMax) break;
@@ -51,7 +55,10 @@ export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u
     const res = results + <usize>i * RES_SIZE;
     const firstEvent = eventsUsed;
     packet.resetPacket(rec, i);
+    if (tracking) beginPacket(rec);
     hooks.walkPacket(rec);
+    if (tracking) finishPacket(res);
+    else clearResult(res);
     writeResult(res, rec);
     store<u32>(res, firstEvent, RES_EVENT_FIRST);
     store<u32>(res, eventsUsed - firstEvent, RES_EVENT_COUNT);

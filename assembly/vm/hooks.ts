@@ -6,8 +6,11 @@ import {
   HOOK_INPUT, HOOK_OUTPUT, HOOK_POSTROUTING, HOOK_PREROUTING, PF_LOCAL_OUT, PF_OUT_GIVEN, PKT_CTSTATE,
   PKT_DST, PKT_FLAGS, PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PKTTYPE, PKTTYPE_BROADCAST, PKTTYPE_MULTICAST,
   PKTTYPE_UNICAST, RT_BLACKHOLE, RT_BROADCAST, RT_LOCAL, RT_MULTICAST, RT_PROHIBIT, RT_UNREACHABLE,
-  TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_NOROUTE, V_NOT_FORWARDED,
+  TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_DROP, V_NOROUTE, V_NOT_FORWARDED,
 } from '../shared/layout';
+import {
+  carriesConntrack, confirm, conntrackEnabled, conntrackIn, firstPacketOfConnection,
+} from '../conntrack/stage';
 import { isMulticastAddress, lookupRoute, routeFlags, routeIfname } from '../route/lookup';
 import { configFlags } from './config';
 import * as packet from './packet';
@@ -28,12 +31,39 @@ export let routeUsed: i32 = -1;
  */
 function natApplies(): bool {
   if (packet.loopbackPass) return false;
+  if (conntrackEnabled()) return firstPacketOfConnection();
   return (<u32>load<u8>(packet.record, PKT_CTSTATE) & (CTSTATE_NEW | CTSTATE_RELATED)) != 0;
 }
 
-/** The conntrack stage after raw: from here on the skb carries a conntrack (or "untracked"). */
-function conntrackStage(): void {
-  if ((<u32>load<u8>(packet.record, PKT_CTSTATE) & CTSTATE_INVALID) == 0) packet.ctAttached = true;
+/**
+ * The conntrack stage after raw: from here on the skb carries a conntrack (or "untracked").
+ * Without conntrack in the ruleset (§0) the record's ctstate stands. Returns false when conntrack
+ * drops the packet (table full).
+ */
+function conntrackStage(): bool {
+  if (!conntrackEnabled()) {
+    if ((<u32>load<u8>(packet.record, PKT_CTSTATE) & CTSTATE_INVALID) == 0) packet.ctAttached = true;
+    return true;
+  }
+  const kept = conntrackIn(packet.record, packet.hook, <u8>packet.helper);
+  packet.ctAttached = carriesConntrack();
+  if (!kept) stoppedByConntrack();
+  return kept;
+}
+
+/** The confirm stage at the very end of INPUT and POSTROUTING (nf_confirm, §4.1). */
+function confirmStage(): bool {
+  if (!conntrackEnabled()) return true;
+  if (confirm(packet.record)) return true;
+  stoppedByConntrack();
+  return false;
+}
+
+/** Conntrack itself dropped the packet: no rule decided it. */
+function stoppedByConntrack(): void {
+  packet.verdict = V_DROP;
+  packet.decidedEntry = -1;
+  packet.decidedTable = -1;
 }
 
 function runHook(hook: i32): bool {
@@ -41,26 +71,25 @@ function runHook(hook: i32): bool {
   packet.enterHook(hook);
   switch (hook) {
     case HOOK_PREROUTING: {
-      if (!runTable(TABLE_RAW)) return false;
-      conntrackStage();
+      if (!runTable(TABLE_RAW) || !conntrackStage()) return false;
       if (!runTable(TABLE_MANGLE)) return false;
       return !natApplies() || runTable(TABLE_NAT);
     }
     case HOOK_INPUT: {
       if (!runTable(TABLE_MANGLE) || !runTable(TABLE_FILTER) || !runTable(TABLE_SECURITY)) return false;
-      return !natApplies() || runTable(TABLE_NAT);
+      if (natApplies() && !runTable(TABLE_NAT)) return false;
+      return confirmStage();
     }
     case HOOK_FORWARD:
       return runTable(TABLE_MANGLE) && runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
     case HOOK_OUTPUT: {
-      if (!runTable(TABLE_RAW)) return false;
-      conntrackStage();
+      if (!runTable(TABLE_RAW) || !conntrackStage()) return false;
       if (!runTable(TABLE_MANGLE)) return false;
       if (natApplies() && !runTable(TABLE_NAT)) return false;
       return runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
     }
     default: // HOOK_POSTROUTING
-      return runTable(TABLE_MANGLE) && (!natApplies() || runTable(TABLE_NAT));
+      return runTable(TABLE_MANGLE) && (!natApplies() || runTable(TABLE_NAT)) && confirmStage();
   }
 }
 

@@ -2,9 +2,10 @@
 // NOTRACK, CT, TRACE. The verdict-giving ones live in traverse.ts.
 import {
   CM_RESTORE, CM_SAVE, CM_SET, CTSTATE_ESTABLISHED, CTSTATE_NEW, CTSTATE_RELATED, CTSTATE_UNTRACKED,
-  CTT_HELPER, CTT_NOTRACK, E_ARG0, E_ARG1, E_ARG2, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, RF_TRACED,
-  T_CONNMARK, T_CT, T_MARK, T_NOTRACK, T_TRACE,
+  CTT_HELPER, CTT_NOTRACK, CTT_ZONE, E_ARG0, E_ARG1, E_ARG2, PKT_CTMARK, PKT_CTSTATE, PKT_MARK,
+  PKT_ZONE, RF_TRACED, T_CONNMARK, T_CT, T_MARK, T_NOTRACK, T_TRACE,
 } from '../shared/layout';
+import { conntrackEnabled, markUntracked, storeConnmark } from '../conntrack/stage';
 import * as packet from './packet';
 
 const HAS_CONNTRACK = CTSTATE_NEW | CTSTATE_ESTABLISHED | CTSTATE_RELATED;
@@ -24,13 +25,21 @@ function connmarkTarget(e: usize): void {
   const a2 = load<u32>(e, E_ARG2);
   const mark = load<u32>(rec, PKT_MARK);
   const ctmark = load<u32>(rec, PKT_CTMARK);
-  if (mode == CM_SET) store<u32>(rec, (ctmark & ~a2) ^ a1, PKT_CTMARK);
-  else if (mode == CM_SAVE) store<u32>(rec, (ctmark & ~a1) ^ (mark & a2), PKT_CTMARK);
-  else if (mode == CM_RESTORE) store<u32>(rec, (mark & ~a2) ^ (ctmark & a1), PKT_MARK);
+  if (mode == CM_RESTORE) {
+    store<u32>(rec, (mark & ~a2) ^ (ctmark & a1), PKT_MARK);
+    return;
+  }
+  let next = ctmark;
+  if (mode == CM_SET) next = (ctmark & ~a2) ^ a1;
+  else if (mode == CM_SAVE) next = (ctmark & ~a1) ^ (mark & a2);
+  store<u32>(rec, next, PKT_CTMARK);
+  // The mark belongs to the conntrack: it stays even if this packet is dropped later.
+  if (conntrackEnabled()) storeConnmark(next);
 }
 
 function untrack(): void {
-  store<u8>(packet.record, <u8>CTSTATE_UNTRACKED, PKT_CTSTATE);
+  if (conntrackEnabled()) markUntracked(packet.record);
+  else store<u8>(packet.record, <u8>CTSTATE_UNTRACKED, PKT_CTSTATE);
 }
 
 function ctTarget(e: usize): void {
@@ -39,8 +48,9 @@ function ctTarget(e: usize): void {
     untrack();
     return;
   }
-  // The template's helper is what conntrack gives a connection it creates from this packet.
+  // The template's helper and zone are what conntrack gives a connection it creates from this packet.
   if (flags & CTT_HELPER) packet.helper = load<u32>(e, E_ARG1);
+  if (flags & CTT_ZONE) store<u16>(packet.record, <u16>load<u32>(e, E_ARG2), PKT_ZONE);
 }
 
 /** Applies a non-terminal target; returns false for kinds that are not handled here. */

@@ -13,6 +13,7 @@ import { defaultRegistry, type ModuleRegistry } from '../modules/registry.js';
 import { RulesetError, UnsupportedError } from '../ruleset/errors.js';
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
 import { writeBasicMatch } from './basic-match.js';
+import { conntrackSettings } from './conntrack.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
 import { planTarget } from './targets.js';
@@ -21,6 +22,12 @@ import type { CompiledRuleset, EntryInfo } from './types.js';
 export interface CompileOptions {
   /** Where match and target modules are looked up (default: every module nfwasm ships). */
   registry?: ModuleRegistry;
+  /**
+   * false: never run conntrack, even when the ruleset uses it; the records' own ctstate is what
+   * the state/conntrack matches see (for testing rules in isolation). Default: as the kernel, on
+   * exactly when the ruleset uses conntrack (NETFILTER.md §0).
+   */
+  conntrack?: boolean;
 }
 
 const HOOK_OF_CHAIN: Readonly<Record<string, number>> = {
@@ -177,5 +184,6 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     eventsPerPacketMax: eventsPerPacketMax(ruleset),
     configFlags: configFlags(ruleset, host),
     chainStarts: starts,
+    conntrack: conntrackSettings(ruleset, host, opts.conntrack !== false),
   };
 }

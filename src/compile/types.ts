@@ -1,6 +1,7 @@
 // What compileRuleset() produces: the flat tables of assembly/shared/layout.ts plus what the host
 // needs to explain results (which rule an entry is, the actions LOG/NFLOG registered).
 import type { Diagnostic, Rule, TableName } from '../ruleset/types.js';
+import type { ConntrackSettings } from './conntrack.js';
 
 export type EntryKind = 'rule' | 'return' | 'policy';
 
@@ -36,4 +37,6 @@ export interface CompiledRuleset {
   configFlags: number;
   /** First entry of every chain, keyed "table:chain". */
   chainStarts: Map<string, number>;
+  /** Connection tracking: whether the ruleset turns it on, and the host's settings for it. */
+  conntrack: ConntrackSettings;
 }

@@ -1,7 +1,8 @@
 // Where the host puts everything in the core's memory (assembly/shared/layout.ts: the host owns
 // all memory above heapBase()), and growing the memory to fit.
 import {
-  CFG_WORDS, ENTRY_SIZE, EVENT_SIZE, PKT_SIZE, RES_SIZE, ROUTE_SIZE,
+  CFG_WORDS, CT_EXT_SIZE, CT_SIZE, CT_SLOT_SIZE, CTO_COUNT, ENTRY_SIZE, EVENT_SIZE, EXP_SIZE, PKT_SIZE,
+  RES_SIZE, ROUTE_SIZE,
 } from '../../assembly/shared/layout.js';
 
 export interface ArenaSizes {
@@ -12,7 +13,18 @@ export interface ArenaSizes {
   routeCount: number;
   batchSize: number;
   eventCapacity: number;
+  /** Conntrack tables (all zero when the ruleset does not turn conntrack on). */
+  conntrack: ConntrackSizes;
 }
+
+export interface ConntrackSizes {
+  entries: number;
+  indexSlots: number;
+  extRecords: number;
+  expectations: number;
+}
+
+export const NO_CONNTRACK: ConntrackSizes = { entries: 0, indexSlots: 0, extRecords: 0, expectations: 0 };
 
 /** Byte addresses of the areas. */
 export interface Arena {
@@ -26,17 +38,44 @@ export interface Arena {
   packets: number;
   results: number;
   events: number;
+  ctEntries: number;
+  ctIndex: number;
+  ctExt: number;
+  ctExpectations: number;
+  ctTimeouts: number;
+  /** Packet payloads of the current batch; last, so it can grow with the batch. */
+  payloads: number;
   end: number;
 }
 
 const PAGE = 65536;
+const CACHE_LINE = 64;
 const COUNTER_BYTES = 16;
+/**
+ * One ext record per conntrack slot: the TCP tracker keeps per-connection bookkeeping there, so a
+ * smaller pool would make behaviour depend on how many connections are live. Untouched pages of
+ * fresh WASM memory cost no physical memory, so only connections that use a record pay for it.
+ */
+const EXT_PER_ENTRY = 1;
+const MIN_EXT_RECORDS = 64;
+
+/** Table sizes for `maxEntries` conntracks: 4 index slots each keeps the load <= 0.5 (2 keys). */
+export function conntrackSizes(maxEntries: number, maxExpectations: number): ConntrackSizes {
+  let slots = 16;
+  while (slots < 4 * maxEntries) slots *= 2;
+  return {
+    entries: maxEntries,
+    indexSlots: slots,
+    extRecords: Math.max(MIN_EXT_RECORDS, Math.ceil(maxEntries * EXT_PER_ENTRY)),
+    expectations: maxExpectations,
+  };
+}
 
 export function planArena(heapBase: number, s: ArenaSizes): Arena {
   let next = heapBase;
   // 16-byte alignment keeps v128 loads of interface names and u64/f64 fields aligned.
-  const take = (bytes: number): number => {
-    const at = (next + 15) & ~15;
+  const take = (bytes: number, align = 16): number => {
+    const at = Math.ceil(next / align) * align;
     next = at + bytes;
     return at;
   };
@@ -50,7 +89,18 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   const packets = take(s.batchSize * PKT_SIZE);
   const results = take(s.batchSize * RES_SIZE);
   const events = take(s.eventCapacity * EVENT_SIZE);
-  return { cfg, entries, code, counters, stack, state, routes, packets, results, events, end: take(0) };
+  const ct = s.conntrack;
+  // Cache-line aligned: a lookup touches one line of the index and one of the entry.
+  const ctEntries = take(ct.entries * CT_SIZE, CACHE_LINE);
+  const ctIndex = take(ct.indexSlots * CT_SLOT_SIZE, CACHE_LINE);
+  const ctExt = take(ct.extRecords * CT_EXT_SIZE, CACHE_LINE);
+  const ctExpectations = take(ct.expectations * EXP_SIZE);
+  const ctTimeouts = take(CTO_COUNT * 4);
+  const payloads = take(0);
+  return {
+    cfg, entries, code, counters, stack, state, routes, packets, results, events, ctEntries, ctIndex, ctExt,
+    ctExpectations, ctTimeouts, payloads, end: payloads,
+  };
 }
 
 /** Grows `memory` until it holds `bytes`. */

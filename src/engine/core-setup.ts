@@ -1,12 +1,14 @@
 // Loading a compiled ruleset into a core instance: memory sized and grown, tables copied in, the
 // config block filled (assembly/shared/layout.ts "Config block").
 import {
-  CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP,
-  CFG_EVENTS_PER_PACKET_MAX, CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT,
-  CFG_ROUTES_PTR, CFG_STACK_DEPTH, CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS,
+  CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_CT_ENTRIES_PTR, CFG_CT_EXP_MAX, CFG_CT_EXP_PTR, CFG_CT_EXT_MAX,
+  CFG_CT_EXT_PTR, CFG_CT_FLAGS, CFG_CT_INDEX_PTR, CFG_CT_INDEX_SLOTS, CFG_CT_MAX, CFG_CT_MAX_RETRANS,
+  CFG_CT_TIMEOUTS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP, CFG_EVENTS_PER_PACKET_MAX,
+  CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT, CFG_ROUTES_PTR, CFG_STACK_DEPTH,
+  CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS, CTO_COUNT,
 } from '../../assembly/shared/layout.js';
 import type { CompiledRuleset } from '../compile/types.js';
-import { ensureMemory, planArena, type Arena } from './arena.js';
+import { conntrackSizes, ensureMemory, NO_CONNTRACK, planArena, type Arena } from './arena.js';
 import type { CoreExports } from './load-wasm.js';
 
 export interface RouteTable {
@@ -18,6 +20,10 @@ export interface RouteTable {
 export function loadIntoCore(
   core: CoreExports, compiled: CompiledRuleset, routes: RouteTable, batchSize: number, eventCapacity: number,
 ): Arena {
+  const ct = compiled.conntrack;
+  // Conntrack tables are only laid out when the ruleset turns conntrack on (§0); fresh memory is
+  // zero, which is an empty table, so nothing is written into them.
+  const ctSizes = ct.enabled ? conntrackSizes(ct.maxEntries, ct.maxExpectations) : NO_CONNTRACK;
   const arena = planArena(core.heapBase(), {
     entryCount: compiled.entryCount,
     codeWords: compiled.code.length,
@@ -26,6 +32,7 @@ export function loadIntoCore(
     routeCount: routes.count,
     batchSize,
     eventCapacity,
+    conntrack: ctSizes,
   });
   ensureMemory(core.memory, arena.end);
   // A fresh instance's memory is zero: counters and match state start empty.
@@ -33,6 +40,7 @@ export function loadIntoCore(
   bytes.set(compiled.entries, arena.entries);
   new Uint32Array(core.memory.buffer, arena.code, compiled.code.length).set(compiled.code);
   bytes.set(routes.bytes, arena.routes);
+  new Uint32Array(core.memory.buffer, arena.ctTimeouts, CTO_COUNT).set(ct.timeoutsMs);
   const cfg = new Uint32Array(core.memory.buffer, arena.cfg, CFG_WORDS);
   cfg[CFG_ENTRIES_PTR] = arena.entries;
   cfg[CFG_ENTRY_COUNT] = compiled.entryCount;
@@ -49,5 +57,16 @@ export function loadIntoCore(
   cfg[CFG_EVENTS_PTR] = arena.events;
   cfg[CFG_EVENTS_PER_PACKET_MAX] = compiled.eventsPerPacketMax;
   for (let i = 0; i < compiled.hookStarts.length; i++) cfg[CFG_HOOK_START + i] = compiled.hookStarts[i];
+  cfg[CFG_CT_FLAGS] = ct.flags;
+  cfg[CFG_CT_ENTRIES_PTR] = arena.ctEntries;
+  cfg[CFG_CT_MAX] = ctSizes.entries;
+  cfg[CFG_CT_INDEX_PTR] = arena.ctIndex;
+  cfg[CFG_CT_INDEX_SLOTS] = ctSizes.indexSlots;
+  cfg[CFG_CT_EXT_PTR] = arena.ctExt;
+  cfg[CFG_CT_EXT_MAX] = ctSizes.extRecords;
+  cfg[CFG_CT_EXP_PTR] = arena.ctExpectations;
+  cfg[CFG_CT_EXP_MAX] = ctSizes.expectations;
+  cfg[CFG_CT_TIMEOUTS_PTR] = arena.ctTimeouts;
+  cfg[CFG_CT_MAX_RETRANS] = ct.maxRetrans;
   return arena;
 }

@@ -1,13 +1,15 @@
 // The engine: a compiled ruleset loaded into a core instance, classifying packet records in
 // batches and keeping counters and match state between calls.
-import { PKT_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
+import { PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
 import { chainKey, compileRuleset } from '../compile/compile.js';
 import type { CompiledRuleset } from '../compile/types.js';
 import { buildRouteTable } from '../host/routes.js';
 import type { HostModel } from '../host/model.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { Counters, Diagnostic, Ruleset } from '../ruleset/types.js';
-import type { Arena } from './arena.js';
+import { formatConntrack } from '../conntrack/format.js';
+import { readConntrack, type ConntrackEntry, type ConntrackExpectation, type ConntrackSnapshot } from '../conntrack/read.js';
+import { ensureMemory, type Arena } from './arena.js';
 import { loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
@@ -23,6 +25,11 @@ export interface EngineOptions {
   wasm?: CoreSource;
   /** Where match and target modules are looked up (default: every module nfwasm ships). */
   registry?: ModuleRegistry;
+  /**
+   * false: never run conntrack; packet records' ctstate stands (testing rules in isolation).
+   * Default: on exactly when the ruleset uses conntrack, as in the kernel (NETFILTER.md §0).
+   */
+  conntrack?: boolean;
 }
 
 const DEFAULT_BATCH = 4096;
@@ -31,6 +38,9 @@ const MAX_EVENTS = 1 << 22;
 
 export class Engine {
   readonly warnings: Diagnostic[];
+  /** Said once per engine: e.g. that records' own ctstate is ignored while conntrack runs. */
+  readonly notices: string[] = [];
+  private ctstateNoticeGiven = false;
 
   private constructor(
     private readonly ruleset: Ruleset,
@@ -44,7 +54,7 @@ export class Engine {
   }
 
   static async create(ruleset: Ruleset, host: HostModel, opts: EngineOptions = {}): Promise<Engine> {
-    const compiled = compileRuleset(ruleset, host, { registry: opts.registry });
+    const compiled = compileRuleset(ruleset, host, { registry: opts.registry, conntrack: opts.conntrack });
     const routes = buildRouteTable(host);
     const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
     const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * compiled.eventsPerPacketMax, MAX_EVENTS));
@@ -53,16 +63,98 @@ export class Engine {
     return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
   }
 
-  /** Classifies `count` packet records (PKT_SIZE bytes each, from the start of `records`). */
-  classify(records: Uint8Array, count: number): PacketResult[] {
+  /** Whether the ruleset turned connection tracking on (NETFILTER.md §0). */
+  get conntrackEnabled(): boolean {
+    return this.compiled.conntrack.enabled;
+  }
+
+  /**
+   * The conntrack modes in force, as outputs state them: how helpers are assigned, whether
+   * checksums are verified (NETFILTER.md §4.3, §4.7). Empty when conntrack is off.
+   */
+  conntrackModes(): string[] {
+    const ct = this.compiled.conntrack;
+    if (!ct.enabled) return [];
+    return [
+      ct.helperAutoassign ? 'helper assignment: legacy automatic (ftp on port 21, and CT --helper)' : 'helper assignment: CT --helper only',
+      ct.checksum ? 'checksums: verified in PREROUTING (nf_conntrack_checksum=1)' : 'checksums: not verified (nf_conntrack_checksum=0)',
+    ];
+  }
+
+  /**
+   * Classifies `count` packet records (PKT_SIZE bytes each, from the start of `records`). A record
+   * with PKT_PAYLOAD_LEN > 0 has its payload at offset PKT_PAYLOAD_PTR of `payloads` (encodeBatch);
+   * the engine copies it into the core's memory. Conntrack state carries over between calls.
+   */
+  classify(records: Uint8Array, count: number, payloads?: Uint8Array): PacketResult[] {
     if (records.length < count * PKT_SIZE) throw new RangeError(`${count} packet records need ${count * PKT_SIZE} bytes, got ${records.length}`);
     const results: PacketResult[] = [];
     for (let done = 0; done < count; done += this.batchSize) {
       const n = Math.min(this.batchSize, count - done);
       new Uint8Array(this.core.memory.buffer).set(records.subarray(done * PKT_SIZE, (done + n) * PKT_SIZE), this.arena.packets);
+      this.placePayloads(n, payloads);
       this.evaluateBatch(n, results);
     }
     return results;
+  }
+
+  /**
+   * Copies the payloads of the `n` records now in the packet area behind the arena and points the
+   * records at them (absolute addresses).
+   */
+  private placePayloads(n: number, payloads: Uint8Array | undefined): void {
+    let view = new DataView(this.core.memory.buffer);
+    let first = Infinity;
+    let end = 0;
+    for (let k = 0; k < n; k++) {
+      const rec = this.arena.packets + k * PKT_SIZE;
+      const len = view.getUint32(rec + PKT_PAYLOAD_LEN, true);
+      if (len === 0) continue;
+      const at = view.getUint32(rec + PKT_PAYLOAD_PTR, true);
+      if (!payloads || at + len > payloads.length) throw new RangeError(`packet record ${k}: payload ${at}+${len} lies outside the ${payloads?.length ?? 0} payload bytes given`);
+      first = Math.min(first, at);
+      end = Math.max(end, at + len);
+    }
+    if (end === 0) return;
+    ensureMemory(this.core.memory, this.arena.payloads + (end - first));
+    new Uint8Array(this.core.memory.buffer).set(payloads!.subarray(first, end), this.arena.payloads);
+    view = new DataView(this.core.memory.buffer);
+    for (let k = 0; k < n; k++) {
+      const rec = this.arena.packets + k * PKT_SIZE;
+      if (view.getUint32(rec + PKT_PAYLOAD_LEN, true) === 0) continue;
+      view.setUint32(rec + PKT_PAYLOAD_PTR, this.arena.payloads + view.getUint32(rec + PKT_PAYLOAD_PTR, true) - first, true);
+    }
+  }
+
+  /**
+   * Records that `count` input packets claimed a ctstate of their own: with conntrack on the
+   * core computes ctstate and ignores theirs, which is said once (notices).
+   */
+  noteClaimedCtstate(count: number): void {
+    if (count === 0 || !this.conntrackEnabled || this.ctstateNoticeGiven) return;
+    this.ctstateNoticeGiven = true;
+    this.notices.push('the ruleset turns conntrack on: the ctstate given in packet records is ignored, conntrack computes it');
+  }
+
+  /** The conntrack table and expectations after the packets so far (expired ones removed). */
+  conntrackSnapshot(): ConntrackSnapshot {
+    if (!this.conntrackEnabled) return { entries: [], expectations: [] };
+    const nowMs = this.core.conntrackExpire(this.arena.cfg) >>> 0;
+    return readConntrack(this.core.memory.buffer, this.arena.cfg, nowMs);
+  }
+
+  conntrackEntries(): ConntrackEntry[] {
+    return this.conntrackSnapshot().entries;
+  }
+
+  expectations(): ConntrackExpectation[] {
+    return this.conntrackSnapshot().expectations;
+  }
+
+  /** `conntrack -L` and `conntrack -L expect` text for the current tables. */
+  formatConntrack(): string {
+    const { entries, expectations } = this.conntrackSnapshot();
+    return formatConntrack(entries, expectations);
   }
 
   /** Runs the `n` records in the packet area, calling again whenever the event buffer filled. */

@@ -7,6 +7,10 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   evaluate(cfg: number, pkts: number, count: number, results: number): number;
+  /** Expires conntrack entries and expectations as of the last packet; returns that time (ms). */
+  conntrackExpire(cfg: number): number;
+  /** Benchmark: lookup-or-insert of `count` 16-byte tuples; returns how many were found. */
+  conntrackLookupOrInsert(cfg: number, tuples: number, count: number): number;
 }
 
 export type CoreSource = WebAssembly.Module | BufferSource;

@@ -2,11 +2,13 @@
 // the PacketResult the API reports.
 import {
   E_ARG0, E_TARGET, ENTRY_SIZE, EV_POLICY, EV_RETURN, EV_RULE, EVENT_SIZE, PKT_IN_IFACE, PKT_OUT_IFACE,
+  RES_CT_ID, RES_CT_NOTE, RES_CT_REASON, RES_CTDIR, RES_CTSTATUS, RES_TCP_STATE,
   RES_CTMARK, RES_CTSTATE, RES_ENTRY, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER,
   RES_HOOK, RES_MARK, RES_PATH, RES_REJECT, RES_VERDICT, RF_EVENTS_TRUNCATED, RF_NAT_SKIPPED,
   RF_TRACED, T_LOG, T_NFLOG, V_REJECT,
 } from '../../assembly/shared/layout.js';
 import type { CompiledRuleset } from '../compile/types.js';
+import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
 import { formatLogLine } from '../log/format.js';
 import type { LogAction, NflogAction } from '../modules/module.js';
 import {
@@ -36,6 +38,18 @@ export interface PacketResult {
   logs: string[];
   nflog: { group: number; prefix: string }[];
   flags: { traced: boolean; natSkipped: boolean; eventsTruncated: boolean };
+  // Set only when the ruleset turns conntrack on (NETFILTER.md §0):
+  /** conntrack -L id= of the packet's conntrack (none when INVALID or UNTRACKED). */
+  ctId?: number;
+  /** TCP state after this packet (conntrack -L names: SYN_SENT, ESTABLISHED, …). */
+  tcpState?: string;
+  ctDir?: 'ORIGINAL' | 'REPLY';
+  /** --ctstatus bits after this packet: EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED. */
+  ctStatus?: string[];
+  /** What the conntrack stage did: created, expected, invalid, discarded, … (src/conntrack/names.ts). */
+  ctNote?: string[];
+  /** Why the packet is INVALID or conntrack dropped it, in the kernel's words. */
+  ctReason?: string;
 }
 
 const utf8 = new TextDecoder();
@@ -59,8 +73,10 @@ export class ResultDecoder {
   private readonly decidedLabel: string[];
   private readonly logAction: (LogAction | undefined)[];
   private readonly nflogAction: (NflogAction | undefined)[];
+  private readonly tracking: boolean;
 
   constructor(compiled: CompiledRuleset) {
+    this.tracking = compiled.conntrack.enabled;
     const info = compiled.entryInfo;
     this.ruleLabel = info.map((e) => `${e.table}:${e.chain}:${e.n}`);
     this.traceLabel = info.map((e) => `${e.table}:${e.chain}:${e.kind}:${e.n}`);
@@ -108,6 +124,7 @@ export class ResultDecoder {
     if (verdictCode === V_REJECT) result.rejectWith = REJECT_NAMES[view.getUint8(res + RES_REJECT)];
     if (out !== '') result.outIface = out;
     if (helperId !== 0) result.helper = HELPER_NAMES[helperId] ?? `helper-${helperId}`;
+    if (this.tracking) this.decodeConntrack(view, res, result);
 
     const first = view.getUint32(res + RES_EVENT_FIRST, true);
     const count = view.getUint32(res + RES_EVENT_COUNT, true);
@@ -132,5 +149,20 @@ export class ResultDecoder {
       }
     }
     return result;
+  }
+
+  private decodeConntrack(view: DataView, res: number, result: PacketResult): void {
+    const id = view.getUint32(res + RES_CT_ID, true);
+    if (id !== 0) {
+      result.ctId = id;
+      const tcp = view.getUint8(res + RES_TCP_STATE);
+      if (tcp !== 0) result.tcpState = TCP_STATE_NAMES[tcp] ?? `state-${tcp}`;
+      result.ctDir = view.getUint8(res + RES_CTDIR) ? 'REPLY' : 'ORIGINAL';
+      result.ctStatus = ctStatusNames(view.getUint16(res + RES_CTSTATUS, true));
+    }
+    const notes = ctNoteNames(view.getUint16(res + RES_CT_NOTE, true));
+    if (notes.length) result.ctNote = notes;
+    const reason = ctReasonText(view.getUint8(res + RES_CT_REASON));
+    if (reason) result.ctReason = reason;
   }
 }

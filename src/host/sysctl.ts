@@ -30,6 +30,9 @@ export const CONNTRACK_SYSCTL_DEFAULTS: Readonly<Record<string, number>> = Objec
   nf_conntrack_buckets: 262144,
   nf_conntrack_max: 262144,
   nf_conntrack_expect_max: 4096,
+  // Not a sysctl: the nf_conntrack_ftp module parameter `loose` (NETFILTER.md §4.8 rule 6),
+  // accepted here under this name so a host file can set it.
+  nf_conntrack_ftp_loose: 0,
 });
 
 /** net.ipv4.ip_forward: mirrored into HostModel.forwarding. */
@@ -48,6 +51,7 @@ const RANGES: Readonly<Record<string, [number, number]>> = {
   nf_conntrack_tcp_be_liberal: [0, 1],
   nf_conntrack_tcp_ignore_invalid_rst: [0, 1],
   nf_conntrack_checksum: [0, 1],
+  nf_conntrack_ftp_loose: [0, 1],
   nf_conntrack_tcp_max_retrans: [0, 255],
   nf_conntrack_expect_max: [1, INT_MAX],
   nf_conntrack_buckets: [1, INT_MAX],

@@ -51,8 +51,9 @@ program
   .option('-H, --host <file>', 'host model JSON (docs/host-model.md); omitted: a single-homed host')
   .option('-o, --records <file>', 'where the per-packet records go (- = stdout)', '-')
   .option('--save-counters <file>', 'write iptables-save -c text with the counters after the run')
+  .option('--conntrack <file>', 'write the final conntrack table and expectations (conntrack -L, conntrack -L expect)')
   .option('-q, --quiet', 'no summary on stderr')
-  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; quiet?: boolean }) => {
+  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; conntrack?: string; quiet?: boolean }) => {
     await classifyCommand(capture, o);
   });
 

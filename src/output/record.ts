@@ -20,6 +20,16 @@ export interface OutputRecord {
   nflog?: { group: number; prefix: string }[];
   notes?: string[];
   error?: string;
+  /** conntrack -L id= of the packet's conntrack (conntrack on only). */
+  ct_id?: number;
+  /** TCP state after the packet (SYN_SENT, ESTABLISHED, …). */
+  tcp_state?: string;
+  ct_dir?: string;
+  ct_status?: string[];
+  /** What the conntrack stage did: created, expected, invalid, discarded, … */
+  ct_note?: string[];
+  /** Why the packet is INVALID or conntrack dropped it. */
+  ct_reason?: string;
 }
 
 export function outputRecord(n: number, r: PacketResult): OutputRecord {
@@ -38,6 +48,12 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
   if (r.helper) rec.helper = r.helper;
   if (r.logs.length) rec.logs = r.logs;
   if (r.nflog.length) rec.nflog = r.nflog;
+  if (r.ctId !== undefined) rec.ct_id = r.ctId;
+  if (r.tcpState) rec.tcp_state = r.tcpState;
+  if (r.ctDir) rec.ct_dir = r.ctDir;
+  if (r.ctStatus?.length) rec.ct_status = r.ctStatus;
+  if (r.ctNote) rec.ct_note = r.ctNote;
+  if (r.ctReason) rec.ct_reason = r.ctReason;
   const notes: string[] = [];
   if (r.flags.natSkipped) notes.push('a NAT target matched: NAT is not evaluated yet, the packet passed the nat table unchanged');
   if (r.flags.eventsTruncated) notes.push('trace truncated: more events than the event buffer holds');

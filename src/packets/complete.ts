@@ -46,6 +46,22 @@ const PORT_FIELDS: readonly PacketField[] = ['sport', 'dport'];
 
 export type PacketDraft = Partial<PacketInput>;
 
+/**
+ * Marks a TCP packet whose description gave neither seq nor ack: seq/ack are filled with 0 for
+ * the LOG line, but conntrack must not judge windows on them (PF2_NO_SEQ). A symbol key, so the
+ * marker travels with the object (and spreads) without being a PacketInput field.
+ */
+export const SEQ_UNKNOWN: unique symbol = Symbol('nfwasm.seqUnknown');
+
+/** Whether `p`'s TCP sequence and acknowledgement numbers are unknown. */
+export function seqUnknown(p: PacketInput): boolean {
+  if ((p as PacketInput & { [SEQ_UNKNOWN]?: boolean })[SEQ_UNKNOWN]) return true;
+  return p.seq === undefined && p.ack === undefined;
+}
+
+/** ICMP types whose body quotes the packet that caused them (NETFILTER.md §4.5). */
+export const ICMP_ERROR_TYPES: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
+
 export function completePacket(d: PacketDraft): PacketInput {
   for (const field of ['src', 'dst', 'proto'] as const) {
     if (d[field] === undefined) throw new PacketFieldError(field, 'is required');
@@ -86,13 +102,15 @@ export function completePacket(d: PacketDraft): PacketInput {
   };
   copyDefined(d, p, [
     'inIface', 'outIface', 'sport', 'dport', 'tcpOptions', 'srcMac', 'dstMac', 'pktType',
-    'ctstate', 'ctmark', 'uid', 'gid', 'ipId', 'tcpUrgPtr', 'payload',
+    'ctstate', 'ctmark', 'uid', 'gid', 'ipId', 'tcpUrgPtr', 'payload', 'inner', 'checksumBad',
+    'tcpWscale', 'tcpSackPerm',
   ]);
   if (firstFragment && proto === PROTO_TCP) {
     p.tcpFlags = d.tcpFlags;
     p.seq = d.seq ?? 0;
     p.ack = d.ack ?? 0;
     p.window = d.window ?? DEFAULT_TCP_WINDOW;
+    if (d.seq === undefined && d.ack === undefined) (p as PacketInput & { [SEQ_UNKNOWN]?: boolean })[SEQ_UNKNOWN] = true;
   }
   if (firstFragment && proto === PROTO_ICMP) {
     p.icmpType = d.icmpType;
@@ -128,12 +146,33 @@ function checkL4Fields(d: PacketDraft, proto: number, firstFragment: boolean): v
   if (proto === PROTO_TCP && d.tcpFlags === undefined) {
     throw new PacketFieldError('tcpFlags', 'is required for TCP (e.g. SYN, SYN,ACK, ACK, FIN,ACK, RST; or S, S., ., F., R)');
   }
+  if (d.inner !== undefined && !(proto === PROTO_ICMP && ICMP_ERROR_TYPES.has(d.icmpType ?? -1))) {
+    throw new PacketFieldError('inner', 'only ICMP errors (destination-unreachable, source-quench, redirect, time-exceeded, parameter-problem) quote a packet');
+  }
+  if (d.inner !== undefined) checkInner(d.inner);
+  const tcpOnly = (['tcpWscale', 'tcpSackPerm'] as const).find((f) => d[f] !== undefined);
+  if (tcpOnly && proto !== PROTO_TCP) throw new PacketFieldError(tcpOnly, 'only TCP packets have this field');
   if (proto === PROTO_ICMP) {
     if (d.icmpType === undefined) throw new PacketFieldError('icmpType', 'is required for ICMP (e.g. echo-request)');
     if (!icmpHasIdSeq(d.icmpType)) {
       const idField = present(['icmpId', 'icmpSeq']);
       if (idField) throw new PacketFieldError(idField, `ICMP type ${d.icmpType} carries no identifier or sequence number`);
     }
+  }
+}
+
+function checkInner(inner: NonNullable<PacketInput['inner']>): void {
+  if (hasPorts(inner.proto) && (inner.sport === undefined || inner.dport === undefined)) {
+    throw new PacketFieldError('inner', `the quoted ${inner.proto === PROTO_TCP ? 'TCP' : 'packet'} header needs sport and dport`);
+  }
+  if (!hasPorts(inner.proto) && (inner.sport !== undefined || inner.dport !== undefined)) {
+    throw new PacketFieldError('inner', `protocol ${inner.proto} has no ports`);
+  }
+  if (inner.proto === PROTO_ICMP && inner.icmpType === undefined) {
+    throw new PacketFieldError('inner', 'the quoted ICMP header needs icmp_type');
+  }
+  if (inner.proto !== PROTO_ICMP && (inner.icmpType ?? inner.icmpCode ?? inner.icmpId) !== undefined) {
+    throw new PacketFieldError('inner', 'only a quoted ICMP packet has icmp_type, icmp_code, icmp_id');
   }
 }
 
@@ -148,6 +187,15 @@ function l4HeaderBytes(d: PacketDraft, proto: number, firstFragment: boolean): n
     }
   }
   return FIXED_L4_HEADER_BYTES[proto] ?? 0;
+}
+
+/**
+ * Bytes of L4 payload the IP length announces (what TCP sequence space a segment covers), whether
+ * or not the payload bytes themselves are known.
+ */
+export function l4PayloadBytes(p: PacketInput): number {
+  const firstFragment = p.fragOffset === 0;
+  return Math.max(0, p.length - IP_HEADER_BYTES - l4HeaderBytes(p, p.proto, firstFragment));
 }
 
 /** The IP total length: as given, else header sizes plus the payload. */

@@ -1,7 +1,7 @@
-// Writes one packet record (assembly/shared/layout.ts PKT_*) for the core. Until the conntrack
-// stage exists the record also carries what conntrack would have attached: the ctstate the
-// input claims (NEW when it says nothing) and the tuple read off the packet itself, direction
-// ORIGINAL.
+// Writes one packet record (assembly/shared/layout.ts PKT_*) for the core. When the ruleset does
+// not turn conntrack on, the record also carries what conntrack would have attached: the ctstate
+// the input claims (NEW when it says nothing) and the tuple read off the packet itself, direction
+// ORIGINAL; with conntrack on, the core replaces all of that with what its tables say.
 import {
   CTSTATE_NEW, PF_DF, PF_FRAG_NONFIRST, PF_HAS_MAC, PF_HAS_OWNER, PF_L4, PF_LOCAL_OUT, PF_MF,
   PF_OUT_GIVEN, PKT_ACK, PKT_CT_ORIG_DPORT, PKT_CT_ORIG_DST, PKT_CT_ORIG_SPORT, PKT_CT_ORIG_SRC,
@@ -9,12 +9,15 @@ import {
   PKT_CTPROTO, PKT_CTSTATE, PKT_DPORT, PKT_DST, PKT_DSTMAC, PKT_FLAGS, PKT_FRAGOFF, PKT_GID,
   PKT_ICMP_CODE, PKT_ICMP_TYPE, PKT_IN_IFACE, PKT_IPID, PKT_IPLEN, PKT_MARK, PKT_OUT_IFACE,
   PKT_PKTTYPE, PKT_PROTO, PKT_SEQ, PKT_SIZE, PKT_SPORT, PKT_SRC, PKT_SRCMAC, PKT_TCPFLAGS,
-  PKT_TCPOPT, PKT_TCPURGP, PKT_TCPWIN, PKT_TOS, PKT_TS, PKT_TTL, PKT_UID,
+  PKT_TCPOPT, PKT_TCPURGP, PKT_TCPWIN, PKT_TOS, PKT_TS, PKT_TTL, PKT_UID, PF2_BAD_CSUM, PF2_INNER,
+  PF2_NO_SEQ, PKT_FLAGS2, PKT_INNER_DPORT, PKT_INNER_DST, PKT_INNER_PROTO, PKT_INNER_SPORT,
+  PKT_INNER_SRC, PKT_LENGTH_L4, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_TCP_SACKPERM, PKT_TCP_WSCALE,
 } from '../../assembly/shared/layout.js';
 import { interfaceNameBytes } from '../host/ifname.js';
-import { PROTO_ICMP, hasPorts } from './complete.js';
+import { PROTO_ICMP, PROTO_TCP, hasPorts, l4PayloadBytes, seqUnknown } from './complete.js';
+import { MAX_WSCALE, TCP_OPTION_SACK_PERM, TCP_OPTION_WSCALE } from './tcp-options.js';
 import { icmpHasIdSeq, icmpReplyType } from './icmp-names.js';
-import type { PacketInput } from './types.js';
+import type { InnerPacket, PacketInput } from './types.js';
 
 const IFACE_FIELD_BYTES = 16;
 
@@ -162,8 +165,72 @@ export function encodePacket(view: DataView, off: number, p: PacketInput): void 
   if (p.dstMac) writeBytes(view, off + PKT_DSTMAC, p.dstMac, 6);
   if (p.inIface !== undefined) writeBytes(view, off + PKT_IN_IFACE, ifaceBytes(p.inIface), IFACE_FIELD_BYTES - 1);
   if (p.outIface !== undefined) writeBytes(view, off + PKT_OUT_IFACE, ifaceBytes(p.outIface), IFACE_FIELD_BYTES - 1);
-  // PKT_PAYLOAD_PTR / PKT_PAYLOAD_LEN stay 0: payload bytes live outside the record and the
-  // engine fills both once it copies them into WASM memory.
+  writeConntrackInputs(view, off, p);
+  view.setUint16(off + PKT_LENGTH_L4, l4PayloadBytes(p), le);
+  // PKT_PAYLOAD_PTR / PKT_PAYLOAD_LEN stay 0 here: payload bytes live outside the record
+  // (encodeBatch gathers them; the engine relocates the pointer into WASM memory).
+}
+
+/** The header words of a quoted packet: ports, or ICMP id and type << 8 | code. */
+function innerPortWords(inner: InnerPacket): { sport: number; dport: number } {
+  if (inner.proto === PROTO_ICMP) return { sport: inner.icmpId ?? 0, dport: ((inner.icmpType ?? 0) << 8) | (inner.icmpCode ?? 0) };
+  return { sport: inner.sport ?? 0, dport: inner.dport ?? 0 };
+}
+
+/** What the conntrack stage reads beyond the headers: PKT_FLAGS2, the quoted packet, TCP options. */
+function writeConntrackInputs(view: DataView, off: number, p: PacketInput): void {
+  const le = true;
+  let flags2 = 0;
+  if (p.checksumBad) flags2 |= PF2_BAD_CSUM;
+  const tcp = p.proto === PROTO_TCP && p.fragOffset === 0;
+  if (tcp && seqUnknown(p)) flags2 |= PF2_NO_SEQ;
+  if (p.inner) {
+    flags2 |= PF2_INNER;
+    const words = innerPortWords(p.inner);
+    view.setUint32(off + PKT_INNER_SRC, p.inner.src >>> 0, le);
+    view.setUint32(off + PKT_INNER_DST, p.inner.dst >>> 0, le);
+    view.setUint16(off + PKT_INNER_SPORT, words.sport, le);
+    view.setUint16(off + PKT_INNER_DPORT, words.dport, le);
+    view.setUint8(off + PKT_INNER_PROTO, p.inner.proto);
+  }
+  view.setUint8(off + PKT_FLAGS2, flags2);
+  const options = p.tcpOptions ?? [];
+  let wscale = 0xff;
+  if (p.tcpWscale !== undefined) wscale = Math.min(p.tcpWscale, MAX_WSCALE);
+  else if (options.includes(TCP_OPTION_WSCALE)) wscale = 0;
+  view.setUint8(off + PKT_TCP_WSCALE, tcp ? wscale : 0xff);
+  view.setUint8(off + PKT_TCP_SACKPERM, tcp && (p.tcpSackPerm ?? options.includes(TCP_OPTION_SACK_PERM)) ? 1 : 0);
+}
+
+/** Packet records plus their payload bytes; each record's PKT_PAYLOAD_PTR is an offset into `payloads`. */
+export interface EncodedBatch {
+  records: Uint8Array;
+  payloads: Uint8Array;
+  /** How many packets claimed a ctstate of their own (ignored when conntrack runs). */
+  ctstateGiven: number;
+}
+
+/** Records for `packets`, back to back, with their payloads gathered in one buffer. */
+export function encodeBatch(packets: readonly PacketInput[]): EncodedBatch {
+  const records = new Uint8Array(packets.length * PKT_SIZE);
+  const view = new DataView(records.buffer);
+  let payloadBytes = 0;
+  let ctstateGiven = 0;
+  for (const p of packets) payloadBytes += p.payload?.length ?? 0;
+  const payloads = new Uint8Array(payloadBytes);
+  let at = 0;
+  packets.forEach((p, i) => {
+    const off = i * PKT_SIZE;
+    encodePacket(view, off, p);
+    if (p.ctstate !== undefined) ctstateGiven++;
+    if (p.payload && p.payload.length > 0) {
+      payloads.set(p.payload, at);
+      view.setUint32(off + PKT_PAYLOAD_PTR, at, true);
+      view.setUint32(off + PKT_PAYLOAD_LEN, p.payload.length, true);
+      at += p.payload.length;
+    }
+  });
+  return { records, payloads, ctstateGiven };
 }
 
 /** Records for a whole list of packets, back to back. */

@@ -1,16 +1,16 @@
 // JSON-lines packet records (docs/packet-records.md): one JSON object per line describing one
 // IPv4 packet the way a network engineer reads it off tcpdump. Strict: an unknown field is an
 // error, because a typo ("dprot") would otherwise silently change what is simulated.
-import { portNumber, protoNumber } from '../ruleset/names.js';
 import { interfaceNameOf } from '../host/ifname.js';
 import { PacketFieldError, completePacket, type PacketDraft, type PacketField } from './complete.js';
 import { icmpCodeOf, icmpTypeOf } from './icmp-names.js';
 import { tcpFlagsOf } from './tcp-flags.js';
-import { tcpOptionKindsOf } from './tcp-options.js';
+import { tcpOptionListOf, wscaleOf } from './tcp-options.js';
+import { innerPacketOf } from './inner.js';
 import type { PacketInput } from './types.js';
 import {
   U16, U32, U8, ValueError, base64Bytes, ctstateOf, didYouMean, integerIn, ipv4Of, macOf,
-  pktTypeOf, showValue, timestampOf,
+  pktTypeOf, portOf, protoOf, showValue, timestampOf,
 } from './values.js';
 
 /** A record that does not describe a packet. `recordNo` counts from 1 (the line number in a file). */
@@ -37,19 +37,12 @@ function booleanOf(value: unknown): boolean {
   return value;
 }
 
-function protoOf(value: unknown): number {
-  const num = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 && value <= 255 ? value : undefined)
-    : typeof value === 'string' && !/^(all|ip)$/i.test(value.trim()) ? protoNumber(value.trim()) : undefined;
-  if (num === undefined) throw new ValueError(`${showValue(value)} is not an IP protocol (a name such as tcp, udp, icmp, gre, or a number 0..255)`);
-  return num;
-}
-
-function portOf(value: unknown): number {
-  if (typeof value === 'string' && !/^\d+$/.test(value.trim())) {
-    const byName = portNumber(value.trim());
-    if (byName !== undefined) return byName;
-  }
-  return integerIn(value, 0, U16, 'a port number');
+/** "checksum": "bad" marks a packet whose L4 checksum is wrong; "good"/"ok" is the default. */
+export function checksumBadOf(value: unknown): boolean {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (text === 'bad') return true;
+  if (text === 'good' || text === 'ok') return false;
+  throw new ValueError(`${showValue(value)} is not a checksum verdict ("bad" or "good")`);
 }
 
 function pktTypeFieldOf(value: unknown): number {
@@ -74,7 +67,17 @@ const FIELDS: readonly JsonField[] = [
   { key: 'ack', field: 'ack', read: (v, d) => { d.ack = integerIn(v, 0, U32, 'a TCP acknowledgement number'); } },
   { key: 'win', field: 'window', read: (v, d) => { d.window = integerIn(v, 0, U16, 'a TCP window'); } },
   { key: 'urg_ptr', field: 'tcpUrgPtr', read: (v, d) => { d.tcpUrgPtr = integerIn(v, 0, U16, 'a TCP urgent pointer'); } },
-  { key: 'tcp_options', field: 'tcpOptions', read: (v, d) => { d.tcpOptions = tcpOptionKindsOf(v); } },
+  {
+    key: 'tcp_options', field: 'tcpOptions', read: (v, d) => {
+      const list = tcpOptionListOf(v);
+      d.tcpOptions = list.kinds;
+      if (list.wscale !== undefined && d.tcpWscale === undefined) d.tcpWscale = list.wscale;
+    },
+  },
+  { key: 'wscale', field: 'tcpWscale', read: (v, d) => { d.tcpWscale = wscaleOf(v); } },
+  { key: 'sackok', field: 'tcpSackPerm', read: (v, d) => { d.tcpSackPerm = booleanOf(v); } },
+  { key: 'checksum', field: 'checksumBad', read: (v, d) => { d.checksumBad = checksumBadOf(v); } },
+  { key: 'inner', field: 'inner', read: (v, d) => { d.inner = innerPacketOf(v); } },
   {
     key: 'icmp_type', field: 'icmpType', read: (v, d) => {
       const t = icmpTypeOf(v);

@@ -38,10 +38,48 @@ export function tcpOptionKindsOf(value: unknown): number[] {
   return value.map(tcpOptionKindOf);
 }
 
+/** Kind 3, window scale: its value matters to conntrack's window tracking. */
+export const TCP_OPTION_WSCALE = 3;
+/** Kind 4, SACK permitted. */
+export const TCP_OPTION_SACK_PERM = 4;
+/** RFC 7323: a shift above 14 is used as 14 (the kernel clamps it too). */
+export const MAX_WSCALE = 14;
+
+/** "wscale 7" as tcpdump prints it: the value of an option written with one. */
+const OPTION_WITH_VALUE = /^([a-z][a-z0-9_-]*)\s+(\S.*)$/;
+
+export interface TcpOptionList {
+  kinds: number[];
+  /** The window-scale shift when the list wrote it ("wscale 7"). */
+  wscale?: number;
+}
+
+/** Like tcpOptionKindsOf, also reading values written after the name: ["mss 1460", "wscale 7"]. */
+export function tcpOptionListOf(value: unknown): TcpOptionList {
+  const kinds = tcpOptionKindsOf(value);
+  const list: TcpOptionList = { kinds };
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'string') continue;
+    const m = OPTION_WITH_VALUE.exec(item.trim().toLowerCase());
+    if (m && KIND_BY_NAME.get(m[1]) === TCP_OPTION_WSCALE) list.wscale = wscaleOf(m[2]);
+  }
+  return list;
+}
+
+/** A window-scale shift 0..255 (values above 14 act as 14, as in the kernel). */
+export function wscaleOf(value: unknown): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) {
+    throw new ValueError(`${showValue(value)} is not a window-scale shift (0..14)`);
+  }
+  return n;
+}
+
 export function tcpOptionKindOf(item: unknown): number {
   if (typeof item === 'number' && Number.isInteger(item) && item >= 0 && item <= 255) return item;
   if (typeof item === 'string') {
-    const text = item.trim().toLowerCase();
+    const withValue = OPTION_WITH_VALUE.exec(item.trim().toLowerCase());
+    const text = withValue && KIND_BY_NAME.has(withValue[1]) ? withValue[1] : item.trim().toLowerCase();
     if (/^\d+$/.test(text) && Number(text) <= 255) return Number(text);
     const kind = KIND_BY_NAME.get(text);
     if (kind !== undefined) return kind;

@@ -7,7 +7,8 @@ import { interfaceNameOf } from '../host/ifname.js';
 import { PROTO_ICMP, PROTO_TCP, PacketFieldError, completePacket, hasPorts, type PacketDraft, type PacketField } from './complete.js';
 import { icmpCodeOf, icmpName, icmpTypeOf } from './icmp-names.js';
 import { tcpFlagsOf } from './tcp-flags.js';
-import { tcpOptionKindOf } from './tcp-options.js';
+import { tcpOptionKindOf, wscaleOf } from './tcp-options.js';
+import { checksumBadOf } from './json.js';
 import type { PacketInput } from './types.js';
 import {
   U16, U32, U8, ValueError, ctstateOf, didYouMean, integerIn, ipv4Of, macOf, pktTypeOf, timestampOf,
@@ -66,12 +67,15 @@ const KEYWORDS: readonly Keyword[] = [
   { names: ['mac-src'], field: 'srcMac', read: (v, d) => { d.srcMac = macOf(v); } },
   { names: ['mac-dst'], field: 'dstMac', read: (v, d) => { d.dstMac = macOf(v); } },
   { names: ['payload'], field: 'payload', read: (v, d) => { d.payload = utf8.encode(v); } },
+  { names: ['checksum'], field: 'checksumBad', read: (v, d) => { d.checksumBad = checksumBadOf(v); } },
+  { names: ['wscale'], field: 'tcpWscale', read: (v, d) => { d.tcpWscale = wscaleOf(v); } },
 ];
 
 const SWITCHES: Readonly<Record<string, (d: PacketDraft) => void>> = {
   local: (d) => { d.localOut = true; },
   mf: (d) => { d.moreFragments = true; },
   df: (d) => { d.dontFragment = true; },
+  sackok: (d) => { d.tcpSackPerm = true; },
 };
 
 const KEYWORD_BY_NAME = new Map<string, Keyword>();

@@ -49,4 +49,24 @@ export interface PacketInput {
   dstMac?: Uint8Array;
   tcpUrgPtr?: number;
   payload?: Uint8Array;
+  /** The packet an ICMP error quotes, as it was sent (PKT_INNER_*, PF2_INNER). */
+  inner?: InnerPacket;
+  /** The L4 checksum is known to be wrong (PF2_BAD_CSUM). */
+  checksumBad?: boolean;
+  /** TCP window-scale option value (PKT_TCP_WSCALE); undefined = option absent. */
+  tcpWscale?: number;
+  /** TCP SACK-permitted option present (PKT_TCP_SACKPERM). */
+  tcpSackPerm?: boolean;
+}
+
+/** Header fields of the packet quoted inside an ICMP error. */
+export interface InnerPacket {
+  src: number;
+  dst: number;
+  proto: number;
+  sport?: number;
+  dport?: number;
+  icmpType?: number;
+  icmpCode?: number;
+  icmpId?: number;
 }

@@ -5,7 +5,7 @@ import {
   CTSTATE_ESTABLISHED, CTSTATE_INVALID, CTSTATE_NEW, CTSTATE_RELATED, CTSTATE_UNTRACKED,
   PKTTYPE_BROADCAST, PKTTYPE_MULTICAST, PKTTYPE_UNICAST,
 } from '../../assembly/shared/layout.js';
-import { parseIPv4 } from '../ruleset/names.js';
+import { parseIPv4, portNumber, protoNumber } from '../ruleset/names.js';
 
 /** A value that could not be understood; the message describes the value, not where it was. */
 export class ValueError extends Error {
@@ -157,4 +157,21 @@ function editDistance(a: string, b: string): number {
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const guess = closestWord(word, candidates);
   return guess ? ` (did you mean "${guess}"?)` : '';
+}
+
+/** An IP protocol: a name as in /etc/protocols or a number 0..255. */
+export function protoOf(value: unknown): number {
+  const num = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 && value <= 255 ? value : undefined)
+    : typeof value === 'string' && !/^(all|ip)$/i.test(value.trim()) ? protoNumber(value.trim()) : undefined;
+  if (num === undefined) throw new ValueError(`${showValue(value)} is not an IP protocol (a name such as tcp, udp, icmp, gre, or a number 0..255)`);
+  return num;
+}
+
+/** A port: 0..65535 or a service name. */
+export function portOf(value: unknown): number {
+  if (typeof value === 'string' && !/^\d+$/.test(value.trim())) {
+    const byName = portNumber(value.trim());
+    if (byName !== undefined) return byName;
+  }
+  return integerIn(value, 0, U16, 'a port number');
 }

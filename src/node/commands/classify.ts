@@ -1,9 +1,8 @@
-// nfwasm classify CAPTURE --rules R [--host H] [--records FILE|-] [--save-counters FILE]
+// nfwasm classify CAPTURE --rules R [--host H] [--records FILE|-] [--save-counters FILE] [--conntrack FILE]
 // CAPTURE is JSON lines of packet records (docs/packet-records.md). Every input record yields one
 // output record, in order; records that cannot be parsed yield a verdict UNPARSED with the reason.
-import { PKT_SIZE } from '../../../assembly/shared/layout.js';
-import { Engine } from '../../engine/engine.js';
-import { encodePacket } from '../../packets/encode.js';
+import { Engine, type PacketResult } from '../../engine/engine.js';
+import { encodeBatch } from '../../packets/encode.js';
 import { JsonLinesReader } from '../../packets/json.js';
 import type { PacketInput } from '../../packets/types.js';
 import { outputRecord, unparsedRecord, type OutputRecord } from '../../output/record.js';
@@ -19,6 +18,8 @@ export interface ClassifyOptions {
   saveCounters?: string;
   batch?: number;
   quiet?: boolean;
+  /** Write the final conntrack table and expectations (conntrack -L form) here. */
+  conntrack?: string;
 }
 
 export async function classifyCommand(capture: string, opts: ClassifyOptions): Promise<Summary> {
@@ -27,14 +28,19 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   const host = loadHostFile(opts.host, opts.quiet);
   const engine = await Engine.create(ruleset, host);
   printWarnings(engine.warnings);
+  // Said once, before any record: which conntrack modes the results were computed under.
+  if (!opts.quiet) for (const mode of engine.conntrackModes()) process.stderr.write(`nfwasm: conntrack ${mode}\n`);
 
   const sink = openSink(opts.records ?? '-');
   const summary = new Summary();
   const batchSize = opts.batch ?? 4096;
   const batch = new Batch(batchSize);
 
+  let noticesShown = 0;
   const flush = () => {
-    for (const rec of batch.run(engine)) {
+    const records = batch.run(engine);
+    for (; noticesShown < engine.notices.length; noticesShown++) process.stderr.write(`nfwasm: ${engine.notices[noticesShown]}\n`);
+    for (const rec of records) {
       summary.add(rec);
       sink.write(JSON.stringify(rec) + '\n');
     }
@@ -58,6 +64,11 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   flush();
   await sink.close();
 
+  if (opts.conntrack) {
+    const out = openSink(opts.conntrack);
+    out.write(engine.formatConntrack());
+    await out.close();
+  }
   if (opts.saveCounters) {
     const out = openSink(opts.saveCounters);
     out.write(formatSave(engine.countersInto(), { counters: true }));
@@ -67,26 +78,19 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   return summary;
 }
 
-/** Up to `size` input records, parsed packets encoded as they arrive, unparsed ones kept in place. */
+/** Up to `size` input records, parsed packets kept in order, unparsed ones kept in place. */
 class Batch {
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
-  private packets = 0;
+  private packets: PacketInput[] = [];
   private slots: { n: number; error?: string }[] = [];
 
-  constructor(private readonly size: number) {
-    this.bytes = new Uint8Array(size * PKT_SIZE);
-    this.view = new DataView(this.bytes.buffer);
-  }
+  constructor(private readonly size: number) {}
 
   get full(): boolean {
     return this.slots.length >= this.size;
   }
 
   addPacket(n: number, input: PacketInput): void {
-    this.bytes.fill(0, this.packets * PKT_SIZE, (this.packets + 1) * PKT_SIZE);
-    encodePacket(this.view, this.packets * PKT_SIZE, input);
-    this.packets++;
+    this.packets.push(input);
     this.slots.push({ n });
   }
 
@@ -95,12 +99,17 @@ class Batch {
   }
 
   run(engine: Engine): OutputRecord[] {
-    const results = this.packets ? engine.classify(this.bytes, this.packets) : [];
+    let results: PacketResult[] = [];
+    if (this.packets.length) {
+      const { records, payloads, ctstateGiven } = encodeBatch(this.packets);
+      engine.noteClaimedCtstate(ctstateGiven);
+      results = engine.classify(records, this.packets.length, payloads);
+    }
     let next = 0;
     const out = this.slots.map((slot) =>
       slot.error !== undefined ? unparsedRecord(slot.n, slot.error) : outputRecord(slot.n, results[next++]),
     );
-    this.packets = 0;
+    this.packets = [];
     this.slots = [];
     return out;
   }

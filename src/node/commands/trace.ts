@@ -1,7 +1,7 @@
 // nfwasm trace --rules R [--host H] 'tcp 198.51.100.7:41327 > 203.0.113.10:21 syn in eth0'
 // Prints the kernel's TRACE lines (NETFILTER.md §4.2) for one packet and the verdict: "why was
 // this packet dropped".
-import { Engine } from '../../engine/engine.js';
+import { Engine, type PacketResult } from '../../engine/engine.js';
 import { classifyPackets } from '../../classify.js';
 import { parseTraceSpec } from '../../packets/trace-spec.js';
 import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
@@ -19,6 +19,18 @@ export async function traceCommand(spec: string, opts: { rules: string; host?: s
   const reject = r.rejectWith ? ` with ${r.rejectWith}` : '';
   const out = r.outIface ? ` out ${r.outIface}` : '';
   lines.push(`verdict: ${r.verdict}${reject}${why} (ctstate ${r.ctstate}, path ${r.path}, last hook ${r.hook}${out})`);
+  if (engine.conntrackEnabled) lines.push(conntrackLine(r));
   if (r.flags.natSkipped) lines.push('note: a NAT target matched; NAT is not evaluated yet');
   return lines.join('\n') + '\n';
+}
+
+/** What conntrack saw: the ctstate the rules matched, and what its stage did and why. */
+function conntrackLine(r: PacketResult): string {
+  const words = [`conntrack: ctstate ${r.ctstate}`];
+  if (r.tcpState) words.push(`tcp ${r.tcpState}`);
+  if (r.ctDir) words.push(`dir ${r.ctDir}`);
+  if (r.ctStatus?.length) words.push(`status ${r.ctStatus.join(',')}`);
+  if (r.ctNote) words.push(`(${r.ctNote.join(', ')})`);
+  if (r.ctReason) words.push(`reason: ${r.ctReason}`);
+  return words.join(' ');
 }

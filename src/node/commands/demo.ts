@@ -43,5 +43,6 @@ export async function demoCommand(dir = EXAMPLE_DIR): Promise<string> {
     for (const log of r.logs) out.push(`      LOG: ${log}`);
   });
   out.push('', '$ iptables -L -v -n', formatList(engine.countersInto(), { table: 'filter', verbose: true, numeric: true }));
+  out.push(engine.formatConntrack());
   return out.join('\n');
 }

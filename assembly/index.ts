@@ -8,3 +8,4 @@ export { conntrackExpire, conntrackLookupOrInsert } from './conntrack/exports';
 function trapAbort(message: string | null, file: string | null, line: u32, column: u32): void {
   unreachable();
 }
+export { wireParse } from './wire/parse';

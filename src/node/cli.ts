@@ -45,15 +45,16 @@ program
 
 program
   .command('classify')
-  .description('run packets (JSON lines, see docs/packet-records.md) through the ruleset: one output record per packet')
-  .argument('<capture>', 'JSON-lines packet records, or - for stdin')
+  .description('run a capture (pcap, pcapng), JSON-lines packet records or kernel LOG lines through the ruleset: one output record per frame/record/line')
+  .argument('<capture>', 'pcap, pcapng, JSON lines (docs/packet-records.md) or LOG lines (docs/log-lines.md); - for stdin')
   .requiredOption('-r, --rules <file>', 'ruleset (iptables-save text or iptables command script)')
   .option('-H, --host <file>', 'host model JSON (docs/host-model.md); omitted: a single-homed host')
   .option('-o, --records <file>', 'where the per-packet records go (- = stdout)', '-')
   .option('--save-counters <file>', 'write iptables-save -c text with the counters after the run')
   .option('--conntrack <file>', 'write the final conntrack table and expectations (conntrack -L, conntrack -L expect)')
+  .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none (pcap, SLL)')
   .option('-q, --quiet', 'no summary on stderr')
-  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; conntrack?: string; quiet?: boolean }) => {
+  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; conntrack?: string; quiet?: boolean; in?: string }) => {
     await classifyCommand(capture, o);
   });
 

@@ -61,6 +61,11 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
   return rec;
 }
 
+/** An input nfwasm does not evaluate with an IPv4 ruleset (IPv6, ARP, non-IP): reported, never dropped silently. */
+export function notEvaluatedRecord(n: number, reason: string): OutputRecord {
+  return { n, verdict: 'NOT_EVALUATED', error: reason };
+}
+
 /** The record for an input that could not be turned into a packet: still one record, in order. */
 export function unparsedRecord(n: number, error: string): OutputRecord {
   return { n, verdict: 'UNPARSED', error };

@@ -1,13 +1,16 @@
 // nfwasm classify CAPTURE --rules R [--host H] [--records FILE|-] [--save-counters FILE] [--conntrack FILE]
-// CAPTURE is JSON lines of packet records (docs/packet-records.md). Every input record yields one
-// output record, in order; records that cannot be parsed yield a verdict UNPARSED with the reason.
+// CAPTURE is a pcap/pcapng file, JSON lines of packet records (docs/packet-records.md) or kernel
+// LOG lines (docs/log-lines.md), told apart by content. Every input frame, record or line yields
+// one output record, in order: what cannot be parsed yields UNPARSED with the reason, IPv6 and
+// non-IP frames NOT_EVALUATED.
 import { Engine, type PacketResult } from '../../engine/engine.js';
 import { encodeBatch } from '../../packets/encode.js';
-import { JsonLinesReader } from '../../packets/json.js';
 import type { PacketInput } from '../../packets/types.js';
-import { outputRecord, unparsedRecord, type OutputRecord } from '../../output/record.js';
+import { notEvaluatedRecord, outputRecord, unparsedRecord, type OutputRecord } from '../../output/record.js';
 import { formatSave } from '../../ruleset/print-save.js';
-import { openSink, readLines, type TextSink } from '../files.js';
+import { openSink } from '../files.js';
+import { openInput } from '../inputs.js';
+import type { CaptureBatch } from '../../capture/index.js';
 import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
 import { Summary } from '../summary.js';
 
@@ -20,6 +23,8 @@ export interface ClassifyOptions {
   quiet?: boolean;
   /** Write the final conntrack table and expectations (conntrack -L form) here. */
   conntrack?: string;
+  /** In-interface for captures that name none. */
+  in?: string;
 }
 
 export async function classifyCommand(capture: string, opts: ClassifyOptions): Promise<Summary> {
@@ -37,8 +42,7 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   const batch = new Batch(batchSize);
 
   let noticesShown = 0;
-  const flush = () => {
-    const records = batch.run(engine);
+  const emit = (records: OutputRecord[]) => {
     for (; noticesShown < engine.notices.length; noticesShown++) process.stderr.write(`nfwasm: ${engine.notices[noticesShown]}\n`);
     for (const rec of records) {
       summary.add(rec);
@@ -46,22 +50,30 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
     }
   };
 
-  // Record numbers in errors are line numbers (docs/packet-records.md); `n` counts records.
-  const reader = new JsonLinesReader();
-  let n = 0;
-  for await (const { line, lineNo } of readLines(capture)) {
-    let input: PacketInput | null;
-    try {
-      input = reader.read(line, lineNo);
-      if (input === null) continue;
-      batch.addPacket(++n, input);
-    } catch (err) {
-      batch.addUnparsed(++n, (err as Error).message);
-      process.stderr.write(`nfwasm: ${capture}: ${(err as Error).message}\n`);
+  const input = await openInput(capture, { inInterface: opts.in });
+  if (!opts.quiet) for (const caveat of input.caveats) process.stderr.write(`nfwasm: note: ${caveat}\n`);
+  if (input.kind === 'capture') {
+    let n = 0;
+    for await (const batch of input.batches) {
+      emit(captureRecords(engine, batch, n));
+      n += batch.frames.length;
     }
-    if (batch.full) flush();
+    for (const warning of input.warnings) process.stderr.write(`nfwasm: warning: ${warning}\n`);
+  } else {
+    // Errors name the file and line; `n` counts output records.
+    let n = 0;
+    for await (const item of input.items) {
+      n++;
+      if (item.kind === 'packet') batch.addPacket(n, item.packet);
+      else if (item.kind === 'not-evaluated') batch.addOther(notEvaluatedRecord(n, item.reason));
+      else {
+        batch.addOther(unparsedRecord(n, item.message));
+        process.stderr.write(`nfwasm: ${item.message}\n`);
+      }
+      if (batch.full) emit(batch.run(engine));
+    }
+    emit(batch.run(engine));
   }
-  flush();
   await sink.close();
 
   if (opts.conntrack) {
@@ -78,10 +90,22 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   return summary;
 }
 
+/** One record per frame of a capture batch, numbered on from `before` frames. */
+function captureRecords(engine: Engine, batch: CaptureBatch, before: number): OutputRecord[] {
+  const results = batch.count ? engine.classify(batch.records, batch.count, batch.payloads) : [];
+  return batch.frames.map((frame, i) => {
+    const n = before + i + 1;
+    if (frame.record !== undefined) return outputRecord(n, results[frame.record]);
+    const reason = `frame ${n} at byte ${frame.offset}: ${frame.reason ?? frame.status}`;
+    return frame.status === 'truncated' || frame.status === 'malformed' ? unparsedRecord(n, reason) : notEvaluatedRecord(n, reason);
+  });
+}
+
 /** Up to `size` input records, parsed packets kept in order, unparsed ones kept in place. */
 class Batch {
   private packets: PacketInput[] = [];
-  private slots: { n: number; error?: string }[] = [];
+  /** In input order: a packet's record number, or the finished record of a non-packet item. */
+  private slots: (number | OutputRecord)[] = [];
 
   constructor(private readonly size: number) {}
 
@@ -91,11 +115,11 @@ class Batch {
 
   addPacket(n: number, input: PacketInput): void {
     this.packets.push(input);
-    this.slots.push({ n });
+    this.slots.push(n);
   }
 
-  addUnparsed(n: number, error: string): void {
-    this.slots.push({ n, error });
+  addOther(record: OutputRecord): void {
+    this.slots.push(record);
   }
 
   run(engine: Engine): OutputRecord[] {
@@ -106,9 +130,7 @@ class Batch {
       results = engine.classify(records, this.packets.length, payloads);
     }
     let next = 0;
-    const out = this.slots.map((slot) =>
-      slot.error !== undefined ? unparsedRecord(slot.n, slot.error) : outputRecord(slot.n, results[next++]),
-    );
+    const out = this.slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot));
     this.packets = [];
     this.slots = [];
     return out;

@@ -10,18 +10,7 @@ import {
   ethernet, icmp, ip, ipv4, loopback, nflog, pcapFile, pcapngSection, sll, tcp, udp,
 } from './capture-support.js';
 import { fixtureCaptures } from './fixtures/make-captures.js';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../bench/generate.js';
 
 const SRC = ip('10.0.0.1');
 const DST = ip('10.0.0.2');
@@ -74,7 +63,7 @@ async function survive(bytes: Uint8Array, chunk: number): Promise<FrameInfo[]> {
 }
 
 test('seeded corruptions of every sample: only CaptureError, one ordered outcome per frame', async () => {
-  const rnd = random(0xc0ffee);
+  const rnd = rng(0xc0ffee); // seeded, so a failure can be replayed
   let cases = 0;
   for (const [name, sample] of Object.entries(SAMPLES)) {
     for (let i = 0; i < 150; i++) {

@@ -235,9 +235,14 @@ test('a packet generated here for this host: one conntrack, made at OUTPUT, stil
   assert.is(engine.conntrackEntries().length, 1);
 });
 
-test('a non-first fragment is INVALID (conntrack sees reassembled datagrams)', async () => {
-  const engine = await engineFor(filter(['-A INPUT -m state --state INVALID -j DROP', '-A INPUT -j ACCEPT']));
-  const [frag] = run(engine, [{ ts: 0, in: 'eth0', src: PEER, dst: HOST_ADDR, proto: 'udp', frag_offset: 185 }]);
+test('conntrack sees reassembled datagrams: a lone later fragment is held by defrag, never tracked', async () => {
+  const rules = filter(['-A INPUT -m state --state INVALID -j DROP', '-A INPUT -j ACCEPT']);
+  const lone = { ts: 0, in: 'eth0', src: PEER, dst: HOST_ADDR, proto: 'udp', frag_offset: 185, len: 60 }; // 40 data bytes
+  const [held] = run(await engineFor(rules), [lone]);
+  assert.is(held.verdict, 'DEFRAG');
+  assert.is(held.ctId, undefined);
+  // without defrag in front (engine option), the fragment reaches conntrack and is INVALID
+  const [frag] = run(await engineFor(rules, {}, { defrag: false }), [lone]);
   assert.is(frag.ctstate, 'INVALID');
   assert.match(frag.ctReason!, /fragment/);
 });

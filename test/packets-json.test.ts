@@ -229,4 +229,11 @@ test('JsonLinesReader streams line by line', () => {
   assert.throws(() => reader.read('{"bogus": 1}', 9), (e: unknown) => e instanceof RecordError && e.recordNo === 9);
 });
 
+test('a note is free text for the reader, not part of the packet; it must be text', () => {
+  const line = '{"in":"eth0","src":"192.0.2.1","dst":"198.51.100.2","proto":"udp","sport":1,"dport":2}';
+  const withNote = parseJsonRecord(line.replace('}', ',"note":"passive data connection"}'), 1);
+  assert.equal(withNote, parseJsonRecord(line, 1));
+  assert.throws(() => parseJsonRecord(line.replace('}', ',"note":5}'), 3), /record 3: note: a note is text/);
+});
+
 test.run();

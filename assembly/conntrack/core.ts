@@ -1,7 +1,8 @@
 // What the conntrack stage reports about the current packet, shared with the protocol trackers
 // and helpers: CTN_* notes, the CTR_* reason, and entries to delete once the packet is done
 // (the kernel's nf_ct_kill from a tracker, NETFILTER.md §4.4 "a RST deletes the entry at once").
-import { CT_FLAGS, CTE_DYING, CTN_DELETED } from '../shared/layout';
+import { CTE_DYING, CTN_DELETED } from '../shared/layout';
+import { addFlags } from './fields';
 
 /** CTN_* bits for the current packet (OR into it). */
 export let note: u32 = 0;
@@ -30,6 +31,6 @@ export function setReason(r: u32): void {
  */
 export function killAfterPacket(ct: usize): void {
   pendingKill = ct;
-  store<u8>(ct, load<u8>(ct, CT_FLAGS) | CTE_DYING, CT_FLAGS);
+  addFlags(ct, CTE_DYING);
   note |= CTN_DELETED;
 }

@@ -1,10 +1,12 @@
 // The dense array of conntrack entries (CT_SIZE bytes each, live while CT_ID != 0) and the pool of
-// ext records (CT_EXT_SIZE bytes) for the entries that need more room: master link, zone, helper
-// state, TCP bookkeeping, NAT binding. Both recycle freed slots through free lists kept in the
-// config block, so a long stream never runs out of room while the live count stays below the max.
+// ext records (CT_EXT_SIZE bytes) for the few entries that need more room: master link, zone,
+// helper and its state, connmark, NAT binding. Both recycle freed slots through free lists kept in
+// the config block, so a long stream never runs out of room while the live count stays below the max.
+// An entry has no link field of its own: attaching an ext record moves the id into it and puts the
+// record's index in the id's place (CTE_EXT says which), so entries without one pay nothing.
 import {
   CFG_CT_COUNT, CFG_CT_EXT_HIGH, CFG_CT_FREE_ENTRY, CFG_CT_FREE_EXT, CFG_CT_HIGH, CFG_CT_NEXT_ID,
-  CT_EXPIRES, CT_EXT, CT_EXT_SIZE, CT_ID, CT_SIZE, CX_MASTER,
+  CT_EXPIRES, CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_SIZE, CTE_EXT, CX_ID, CX_MASTER,
 } from '../shared/layout';
 import { cfgWord, entriesBase, entryCapacity, extBase, extCapacity, setCfgWord } from './config';
 
@@ -52,7 +54,6 @@ export function allocEntry(): usize {
   setCfgWord(CFG_CT_COUNT, count + 1);
   const ct = entryAt(index);
   memory.fill(ct, 0, CT_SIZE);
-  store<i32>(ct, -1, CT_EXT);
   store<u32>(ct, nextId(), CT_ID);
   return ct;
 }
@@ -60,10 +61,15 @@ export function allocEntry(): usize {
 /** Returns the entry (and its ext record) to the free lists. The index must no longer name it. */
 export function freeEntry(ct: usize): void {
   releaseExt(ct);
+  store<u8>(ct, 0, CT_FLAGS);
   store<u32>(ct, 0, CT_ID);
   store<u32>(ct, cfgWord(CFG_CT_FREE_ENTRY), FREE_ENTRY_LINK);
   setCfgWord(CFG_CT_FREE_ENTRY, <u32>entryIndex(ct) + 1);
   setCfgWord(CFG_CT_COUNT, cfgWord(CFG_CT_COUNT) - 1);
+}
+
+@inline function hasExt(ct: usize): bool {
+  return (<u32>load<u8>(ct, CT_FLAGS) & CTE_EXT) != 0;
 }
 
 /**
@@ -71,8 +77,7 @@ export function freeEntry(ct: usize): void {
  * attached. 0 when absent, or when the pool is exhausted.
  */
 export function extOf(ct: usize, create: bool): usize {
-  const have = load<i32>(ct, CT_EXT);
-  if (have >= 0) return extAt(have);
+  if (hasExt(ct)) return extAt(<i32>load<u32>(ct, CT_ID) - 1);
   if (!create) return 0;
   let index: i32;
   const free = cfgWord(CFG_CT_FREE_EXT);
@@ -88,14 +93,16 @@ export function extOf(ct: usize, create: bool): usize {
   const ext = extAt(index);
   memory.fill(ext, 0, CT_EXT_SIZE);
   store<i32>(ext, -1, CX_MASTER);
-  store<i32>(ct, index, CT_EXT);
+  store<u32>(ext, load<u32>(ct, CT_ID), CX_ID);
+  store<u32>(ct, <u32>index + 1, CT_ID);
+  store<u8>(ct, load<u8>(ct, CT_FLAGS) | <u8>CTE_EXT, CT_FLAGS);
   return ext;
 }
 
+/** Returns the ext record to the pool; the entry is being freed (its id goes with it). */
 function releaseExt(ct: usize): void {
-  const index = load<i32>(ct, CT_EXT);
-  if (index < 0) return;
+  if (!hasExt(ct)) return;
+  const index = <i32>load<u32>(ct, CT_ID) - 1;
   store<u32>(extAt(index), cfgWord(CFG_CT_FREE_EXT), FREE_EXT_LINK);
   setCfgWord(CFG_CT_FREE_EXT, <u32>index + 1);
-  store<i32>(ct, -1, CT_EXT);
 }

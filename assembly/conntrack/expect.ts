@@ -3,7 +3,7 @@
 // small table scanned linearly (nf_conntrack_expect_max is small, and the scan only happens while
 // expectations exist, as the kernel looks only when expect_count > 0).
 import {
-  CFG_CT_EXP_COUNT, CFG_CT_EXP_HIGH, CT_STATUS, CTN_EXPECT_CREATED, CTSTATUS_CONFIRMED, EXP_DPORT,
+  CFG_CT_EXP_COUNT, CFG_CT_EXP_HIGH, CTN_EXPECT_CREATED, CTSTATUS_CONFIRMED, EXP_DPORT,
   EXP_DST, EXP_EXPIRES, EXP_HELPER, EXP_ID, EXP_MASTER, EXP_PROTO, EXP_SIZE, EXP_SPORT,
   EXP_SPORT_MASK, EXP_SRC, EXP_SRC_MASK,
 } from '../shared/layout';
@@ -11,6 +11,7 @@ import { nowMs, reached } from './clock';
 import { cfgWord, expBase, expCapacity, setCfgWord } from './config';
 import * as core from './core';
 import { entryAt, entryIndex, nextId } from './entries';
+import { hasStatus } from './fields';
 import { zoneOf } from './tuple';
 
 @inline export function expectationAt(slot: u32): usize {
@@ -127,7 +128,7 @@ export function expectFind(src: u32, dst: u32, ports: u32, proto: u8, zone: u16)
     if ((src & load<u32>(exp, EXP_SRC_MASK)) != load<u32>(exp, EXP_SRC)) continue;
     if ((sport & load<u16>(exp, EXP_SPORT_MASK)) != load<u16>(exp, EXP_SPORT)) continue;
     const master = entryAt(load<i32>(exp, EXP_MASTER));
-    if ((load<u16>(master, CT_STATUS) & CTSTATUS_CONFIRMED) == 0 || zoneOf(master) != zone) continue;
+    if (!hasStatus(master, CTSTATUS_CONFIRMED) || zoneOf(master) != zone) continue;
     return exp;
   }
   return 0;

@@ -1,15 +1,17 @@
 // Entry points for the host beyond evaluate(): bringing the tables up to date before they are
 // listed, and the raw lookup-or-insert batch the benchmark measures (bench/conntrack.ts).
 import {
-  CT_EXPIRES, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO, CT_STATUS,
+  CT_EXPIRES, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
   CTSTATUS_CONFIRMED,
 } from '../shared/layout';
 import { nowMs } from './clock';
 import { loadConntrackConfig } from './config';
 import { allocEntry } from './entries';
+import { addStatus } from './fields';
 import { expectCollect } from './expect';
 import { collectExpired, findLive } from './lifecycle';
-import { indexInsert, touchHome } from './table';
+import { indexInsert, touchEntry, touchHome } from './table';
+import { invertPorts } from './tuple';
 
 /**
  * Deletes the entries and expectations whose timers ran out by the last packet's time (what the
@@ -36,13 +38,23 @@ export function conntrackLookupOrInsert(cfg: usize, tuples: usize, count: u32): 
   let found: u32 = 0;
   let touched: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
-    // Group prefetch (WASM-NOTES.md §4): touch the home slots of the next PREFETCH_GROUP keys so
-    // their cache misses overlap instead of being paid one after another.
+    // Group prefetch (WASM-NOTES.md §4): touch the home slots of the next PREFETCH_GROUP keys, then
+    // their entries, so the cache misses of a group overlap instead of being paid one after another.
     if ((i & (PREFETCH_GROUP - 1)) == 0) {
       const end = min(count, i + PREFETCH_GROUP);
       for (let k = i; k < end; k++) {
         const p = tuples + <usize>k * BENCH_TUPLE_SIZE;
         touched += touchHome(load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), <u8>load<u32>(p, 12));
+      }
+      for (let k = i; k < end; k++) {
+        const p = tuples + <usize>k * BENCH_TUPLE_SIZE;
+        const src = load<u32>(p);
+        const dst = load<u32>(p, 4);
+        const ports = load<u32>(p, 8);
+        const proto = <u8>load<u32>(p, 12);
+        const entry = touchEntry(src, dst, ports, proto);
+        // Certainly new: its reply key will be inserted, bring that slot in as well.
+        touched += entry != 0 ? entry : touchHome(dst, src, invertPorts(ports, proto), proto);
       }
     }
     const t = tuples + <usize>i * BENCH_TUPLE_SIZE;
@@ -61,7 +73,7 @@ export function conntrackLookupOrInsert(cfg: usize, tuples: usize, count: u32): 
     store<u16>(ct, <u16>(ports >>> 16), CT_ORIG_SPORT);
     store<u16>(ct, <u16>ports, CT_ORIG_DPORT);
     store<u8>(ct, proto, CT_PROTO);
-    store<u16>(ct, <u16>CTSTATUS_CONFIRMED, CT_STATUS);
+    addStatus(ct, CTSTATUS_CONFIRMED);
     store<u32>(ct, nowMs + 0x7fffffff, CT_EXPIRES);
     indexInsert(ct);
   }

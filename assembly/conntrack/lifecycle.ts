@@ -2,17 +2,18 @@
 // deleted first, so results depend only on packet timestamps, NETFILTER.md §4.4 end), deletion
 // (index keys, expectations of the master, the entry itself) and the table-full collection.
 import {
-  CFG_CT_HIGH, CFG_CT_NEXT_EXPIRY, CT_EXPIRES, CT_FLAGS, CT_ID, CT_STATUS, CTE_UNCONFIRMED,
+  CFG_CT_HIGH, CFG_CT_NEXT_EXPIRY, CT_EXPIRES, CT_ID, CTE_UNCONFIRMED,
   CTSTATUS_ASSURED, CTSTATUS_CONFIRMED,
 } from '../shared/layout';
 import { nowMs, reached } from './clock';
-import { cfgWord, indexBase, indexSlots, setCfgWord } from './config';
+import { cfgWord, setCfgWord } from './config';
 import { entryAt, freeEntry } from './entries';
 import { expectRemoveMaster } from './expect';
-import { foundEntry, homeSlotOf, indexRemove, lookup } from './table';
+import { hasFlag, hasStatus } from './fields';
+import { entryInSlot, foundEntry, homeSlotOf, indexRemove, lookup } from './table';
 
 export function isConfirmed(ct: usize): bool {
-  return (load<u16>(ct, CT_STATUS) & CTSTATUS_CONFIRMED) != 0;
+  return hasStatus(ct, CTSTATUS_CONFIRMED);
 }
 
 /** Ends `ct`: out of the index (when confirmed), its expectations gone, its slot free. */
@@ -46,7 +47,7 @@ export function collectExpired(): void {
   let next: u32 = nowMs + 0x7fffffff;
   for (let i: u32 = 0; i < high; i++) {
     const ct = entryAt(<i32>i);
-    if (load<u32>(ct, CT_ID) == 0 || (load<u8>(ct, CT_FLAGS) & CTE_UNCONFIRMED) != 0) continue;
+    if (load<u32>(ct, CT_ID) == 0 || hasFlag(ct, CTE_UNCONFIRMED)) continue;
     const at = load<u32>(ct, CT_EXPIRES);
     if (reached(at)) deleteEntry(ct);
     else if (<i32>(at - next) < 0) next = at;
@@ -62,18 +63,13 @@ const EARLY_DROP_SLOTS: u32 = 16;
  * new tuple is deleted to make room. Returns whether one was.
  */
 export function earlyDrop(src: u32, dst: u32, ports: u32, proto: u8): bool {
-  const mask = indexSlots - 1;
-  let slot = homeSlotOf(src, dst, ports, proto);
+  const home = homeSlotOf(src, dst, ports, proto);
   for (let i: u32 = 0; i < EARLY_DROP_SLOTS; i++) {
-    const w3 = load<u32>(indexBase + (<usize>slot << 4), 12);
-    if (w3 != 0) {
-      const ct = entryAt(<i32>(w3 & 0x7fffff) - 1);
-      if ((load<u16>(ct, CT_STATUS) & CTSTATUS_ASSURED) == 0) {
-        deleteEntry(ct);
-        return true;
-      }
+    const ct = entryInSlot(home + i);
+    if (ct != 0 && !hasStatus(ct, CTSTATUS_ASSURED)) {
+      deleteEntry(ct);
+      return true;
     }
-    slot = (slot + 1) & mask;
   }
   return false;
 }

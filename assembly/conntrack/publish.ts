@@ -1,8 +1,8 @@
 // What the matches read of a packet's conntrack, copied into its record once the conntrack stage
 // attached one (state, conntrack, connmark, helper: assembly/shared/layout.ts PKT_CT*).
 import {
-  CT_EXPIRES, CT_EXT, CT_MARK, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
-  CT_STATUS, CTSTATE_ESTABLISHED, CTSTATE_NEW, CTSTATE_RELATED, CX_FLAGS, CXF_MASTER_HELPER_SHIFT,
+  CT_EXPIRES, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
+  CTSTATE_ESTABLISHED, CTSTATE_NEW, CTSTATE_RELATED, CX_FLAGS, CXF_MASTER_HELPER_SHIFT,
   PKT_CT_ORIG_DPORT, PKT_CT_ORIG_DST, PKT_CT_ORIG_SPORT, PKT_CT_ORIG_SRC, PKT_CT_REPL_DPORT,
   PKT_CT_REPL_DST, PKT_CT_REPL_SPORT, PKT_CT_REPL_SRC, PKT_CTDIR, PKT_CTEXPIRE, PKT_CTMARK,
   PKT_CTPROTO, PKT_CTSTATE, PKT_CTSTATUS, PKT_HELPER,
@@ -10,6 +10,7 @@ import {
 import { nowMs } from './clock';
 import { IP_CT_NEW, IP_CT_RELATED, IP_CT_RELATED_REPLY } from './ctinfo';
 import { extOf } from './entries';
+import { markOf, statusOf } from './fields';
 import { isConfirmed } from './lifecycle';
 import { replyDst, replyPorts, replySrc } from './tuple';
 
@@ -21,8 +22,9 @@ function ctstateOf(ctinfo: i32): u8 {
 
 /** HELPER_* of the master of an expected connection (what `-m helper` tests, §0, §4.7). */
 function masterHelper(ct: usize): u8 {
-  if (load<i32>(ct, CT_EXT) < 0) return 0;
-  return <u8>(<u32>load<u16>(extOf(ct, false), CX_FLAGS) >> CXF_MASTER_HELPER_SHIFT);
+  const ext = extOf(ct, false);
+  if (ext == 0) return 0;
+  return <u8>(<u32>load<u16>(ext, CX_FLAGS) >> CXF_MASTER_HELPER_SHIFT);
 }
 
 /** Seconds left on the timer as xt_conntrack sees it: 0 until confirmed (timeout still relative). */
@@ -36,8 +38,8 @@ function secondsLeft(ct: usize): u32 {
 export function publish(rec: usize, ct: usize, dir: i32, ctinfo: i32): void {
   store<u8>(rec, ctstateOf(ctinfo), PKT_CTSTATE);
   store<u8>(rec, <u8>dir, PKT_CTDIR);
-  store<u32>(rec, load<u16>(ct, CT_STATUS), PKT_CTSTATUS);
-  store<u32>(rec, load<u32>(ct, CT_MARK), PKT_CTMARK);
+  store<u32>(rec, statusOf(ct), PKT_CTSTATUS);
+  store<u32>(rec, markOf(ct), PKT_CTMARK);
   store<u32>(rec, secondsLeft(ct), PKT_CTEXPIRE);
   store<u8>(rec, load<u8>(ct, CT_PROTO), PKT_CTPROTO);
   store<u8>(rec, masterHelper(ct), PKT_HELPER);

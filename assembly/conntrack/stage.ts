@@ -3,8 +3,8 @@
 // looked up (expired entries deleted first), its tracker judges it, a new connection gets an
 // unconfirmed entry that enters the index only if the packet survives every hook.
 import {
-  CT_FLAGS, CT_HELPER, CT_ID, CT_MARK, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC,
-  CT_PROTO, CT_STATE, CT_STATUS, CTE_DYING, CTE_UNCONFIRMED, CTF_ENABLED, CTF_HELPER_AUTOASSIGN,
+  CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC,
+  CT_PROTO, CTE_DYING, CTE_UNCONFIRMED, CTF_ENABLED, CTF_HELPER_AUTOASSIGN,
   CTN_CREATED, CTN_DISCARDED, CTN_EARLY_DROP, CTN_EXPECTED, CTN_HELPER_DROP, CTN_INVALID,
   CTN_REOPENED, CTN_TABLE_FULL, CTR_FRAGMENT, CTR_ICMP_CANNOT_CREATE, CTR_NONE, CTR_TABLE_FULL,
   CTR_TCP_STATE, CTSTATE_INVALID, CTSTATE_UNTRACKED, CTSTATUS_CONFIRMED, CTSTATUS_EXPECTED,
@@ -23,6 +23,10 @@ import {
 } from './ctinfo';
 import { allocEntry, entryAt, extOf } from './entries';
 import { expectConsume, expectFind } from './expect';
+import {
+  addFlags, addStatus, clearFlags, flagsOf, hasFlag, hasStatus, helperOf, idOf, markOf, setHelper, setMark,
+  statusOf, tcpStateOf,
+} from './fields';
 import { helperFor, runHelper } from './helpers/index';
 import { collectExpired, deleteEntry, earlyDrop, findLive, noteExpiry } from './lifecycle';
 import { icmpErrorRelated, isIcmpError } from './proto/icmp';
@@ -117,7 +121,7 @@ function createEntry(zone: u16, templateHelper: u8): usize {
   store<u16>(ct, <u16>(tuplePorts >>> 16), CT_ORIG_SPORT);
   store<u16>(ct, <u16>tuplePorts, CT_ORIG_DPORT);
   store<u8>(ct, tupleProto, CT_PROTO);
-  store<u8>(ct, <u8>CTE_UNCONFIRMED, CT_FLAGS);
+  addFlags(ct, CTE_UNCONFIRMED);
   if (zone != 0) {
     const ext = extOf(ct, true);
     if (ext != 0) {
@@ -129,8 +133,8 @@ function createEntry(zone: u16, templateHelper: u8): usize {
   if (exp != 0) {
     const masterIndex = load<i32>(exp, EXP_MASTER);
     const master = entryAt(masterIndex);
-    store<u16>(ct, <u16>CTSTATUS_EXPECTED, CT_STATUS);
-    store<u32>(ct, load<u32>(master, CT_MARK), CT_MARK);
+    addStatus(ct, CTSTATUS_EXPECTED);
+    setMark(ct, markOf(master));
     const ext = extOf(ct, true);
     if (ext != 0) {
       store<i32>(ext, masterIndex, CX_MASTER);
@@ -142,7 +146,7 @@ function createEntry(zone: u16, templateHelper: u8): usize {
   } else {
     let helper = templateHelper;
     if (helper == 0 && (ctConfigFlags & CTF_HELPER_AUTOASSIGN) != 0) helper = helperFor(<u16>tuplePorts, tupleProto);
-    store<u8>(ct, helper, CT_HELPER);
+    setHelper(ct, helper);
   }
   createdCt = ct;
   core.note |= CTN_CREATED;
@@ -159,7 +163,7 @@ function discardCreated(): void {
 /** ctinfo of a packet found in direction `dir` (§4.3). */
 function ctinfoFound(ct: usize, dir: i32): i32 {
   if (dir == DIR_REPLY) return IP_CT_ESTABLISHED_REPLY;
-  const status = load<u16>(ct, CT_STATUS);
+  const status = statusOf(ct);
   if ((status & CTSTATUS_SEEN_REPLY) != 0) return IP_CT_ESTABLISHED;
   if ((status & CTSTATUS_EXPECTED) != 0) return IP_CT_RELATED;
   return IP_CT_NEW;
@@ -217,7 +221,7 @@ export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
         return true;
       }
       dir = DIR_ORIGINAL;
-      ctinfo = (load<u16>(ct, CT_STATUS) & CTSTATUS_EXPECTED) != 0 ? IP_CT_RELATED : IP_CT_NEW;
+      ctinfo = hasStatus(ct, CTSTATUS_EXPECTED) ? IP_CT_RELATED : IP_CT_NEW;
     }
     const verdict = l4Packet(proto, ct, rec, dir, ctinfo);
     if (verdict == TRK_REPEAT && attempt == 0 && ct != createdCt) {
@@ -231,7 +235,7 @@ export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
       invalid(CTR_TCP_STATE);
       return true;
     }
-    if (dir == DIR_REPLY) store<u16>(ct, load<u16>(ct, CT_STATUS) | CTSTATUS_SEEN_REPLY, CT_STATUS);
+    if (dir == DIR_REPLY) addStatus(ct, CTSTATUS_SEEN_REPLY);
     noteExpiry(ct);
     attach(rec, ct, dir, ctinfo);
     return true;
@@ -241,7 +245,7 @@ export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
 
 /** nat sees a connection's first packet only: one whose conntrack is not confirmed yet (§4.1). */
 export function firstPacketOfConnection(): bool {
-  return packetCt != 0 && (load<u8>(packetCt, CT_FLAGS) & CTE_UNCONFIRMED) != 0;
+  return packetCt != 0 && hasFlag(packetCt, CTE_UNCONFIRMED);
 }
 
 /**
@@ -251,27 +255,27 @@ export function firstPacketOfConnection(): bool {
 export function confirm(rec: usize): bool {
   const ct = packetCt;
   if (ct == 0) return true;
-  if (packetCtinfo != IP_CT_RELATED_REPLY && load<u8>(ct, CT_HELPER) != 0) {
+  if (packetCtinfo != IP_CT_RELATED_REPLY && helperOf(ct) != 0) {
     if (!runHelper(ct, rec, packetDir, packetCtinfo)) {
       core.note |= CTN_HELPER_DROP;
       return false;
     }
   }
-  const flags = load<u8>(ct, CT_FLAGS);
+  const flags = flagsOf(ct);
   if ((flags & CTE_UNCONFIRMED) != 0 && (flags & CTE_DYING) == 0) {
-    store<u8>(ct, flags & ~(<u8>CTE_UNCONFIRMED), CT_FLAGS);
-    store<u16>(ct, load<u16>(ct, CT_STATUS) | CTSTATUS_CONFIRMED, CT_STATUS);
+    clearFlags(ct, CTE_UNCONFIRMED);
+    addStatus(ct, CTSTATUS_CONFIRMED);
     indexInsert(ct);
     noteExpiry(ct);
     createdCt = 0;
-    store<u32>(rec, load<u16>(ct, CT_STATUS), PKT_CTSTATUS);
+    store<u32>(rec, statusOf(ct), PKT_CTSTATUS);
   }
   return true;
 }
 
 /** CONNMARK wrote the packet's connmark: the conntrack keeps it (xt_CONNMARK writes ct->mark). */
 export function storeConnmark(mark: u32): void {
-  if (packetCt != 0) store<u32>(packetCt, mark, CT_MARK);
+  if (packetCt != 0) setMark(packetCt, mark);
 }
 
 /**
@@ -280,10 +284,10 @@ export function storeConnmark(mark: u32): void {
  */
 export function finishPacket(res: usize): void {
   const ct = packetCt;
-  store<u32>(res, ct != 0 ? load<u32>(ct, CT_ID) : 0, RES_CT_ID);
-  store<u8>(res, ct != 0 ? load<u8>(ct, CT_STATE) : 0, RES_TCP_STATE);
+  store<u32>(res, ct != 0 ? idOf(ct) : 0, RES_CT_ID);
+  store<u8>(res, ct != 0 ? tcpStateOf(ct) : 0, RES_TCP_STATE);
   store<u8>(res, ct != 0 ? <u8>packetDir : 0, RES_CTDIR);
-  store<u16>(res, ct != 0 ? load<u16>(ct, CT_STATUS) : 0, RES_CTSTATUS);
+  store<u16>(res, ct != 0 ? <u16>statusOf(ct) : 0, RES_CTSTATUS);
   if (createdCt != 0) {
     if (core.pendingKill == createdCt) core.pendingKill = 0;
     deleteEntry(createdCt);

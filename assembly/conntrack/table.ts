@@ -2,43 +2,90 @@
 // over a power-of-two number of CT_SLOT_SIZE slots, load factor <= 0.5 (the host gives >= 4 slots
 // per conntrack, two keys each), a multiply hash, and backward-shift deletion (no tombstones).
 // Each confirmed conntrack has two keys, its ORIGINAL and REPLY tuples, so either direction finds it.
-import { CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO } from '../shared/layout';
+//
+// A slot holds no tuple, only a 32-bit fingerprint of it (the upper half of the 64-bit hash, whose
+// low bits are the home slot) and the entry handle: the lookup verifies the tuple on the entry,
+// which it reads anyway (zone, timer). Half the bytes of a slot with the whole key: less memory per
+// connection and fewer cache and TLB misses at a million flows. Equal fingerprints imply the same
+// home slot, so a false match (checked on an entry that is not the one) is rare at this load.
+import { CT_EXPIRES, CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO } from '../shared/layout';
 import { indexBase, indexSlots } from './config';
 import { entryAt, entryIndex } from './entries';
 import { origPorts, replyDst, replyPorts, replySrc, zoneOf } from './tuple';
 
-const SLOT_SHIFT = 4; // CT_SLOT_SIZE
-const DIR_BIT: u32 = 1 << 23;
+const SLOT_SHIFT = 3; // CT_SLOT_SIZE
+const FINGERPRINT = 0; // u32
+const HANDLE = 4; // u32: dir << 31 | (entry index + 1); 0 = empty slot
+const DIR_BIT: u32 = 1 << 31;
 const ENTRY_MASK: u32 = DIR_BIT - 1;
 
 /** Result of the last lookup(): the entry address (0 = none) and the direction it was found in. */
 export let foundEntry: usize = 0;
 export let foundDir: i32 = 0;
 
-@inline function homeSlot(src: u32, dst: u32, ports: u32, proto: u8): u32 {
+@inline function fingerprintOf(src: u32, dst: u32, ports: u32, proto: u8): u32 {
   let h = ((<u64>src << 32) | dst) * 0x9e3779b97f4a7c15;
   h ^= (((<u64>ports << 8) | proto) + 0x632be59bd9b4e019) * 0xc2b2ae3d27d4eb4f;
   h ^= h >> 31;
   h *= 0xff51afd7ed558ccd;
-  return <u32>(h >> 32) & (indexSlots - 1);
+  return <u32>(h >> 32);
 }
 
-/** The slot where the probe for this tuple starts. */
-export function homeSlotOf(src: u32, dst: u32, ports: u32, proto: u8): u32 {
-  return homeSlot(src, dst, ports, proto);
-}
-
-/**
- * Loads the home slot of a tuple, bringing its cache line in ahead of the lookup (touching the
- * entry too measured slower: it serialises on the slot load). Returns the word read.
- */
-export function touchHome(src: u32, dst: u32, ports: u32, proto: u8): u32 {
-  const w3 = load<u32>(indexBase + (<usize>homeSlot(src, dst, ports, proto) << SLOT_SHIFT), 12);
-  return w3;
+@inline function homeOf(fingerprint: u32): u32 {
+  return fingerprint & (indexSlots - 1);
 }
 
 @inline function slotAddress(slot: u32): usize {
   return indexBase + (<usize>slot << SLOT_SHIFT);
+}
+
+@inline function handleEntry(handle: u32): usize {
+  return entryAt(<i32>(handle & ENTRY_MASK) - 1);
+}
+
+/** The slot where the probe for this tuple starts. */
+export function homeSlotOf(src: u32, dst: u32, ports: u32, proto: u8): u32 {
+  return homeOf(fingerprintOf(src, dst, ports, proto));
+}
+
+/** The entry a slot names, 0 when the slot is empty. */
+export function entryInSlot(slot: u32): usize {
+  const handle = load<u32>(slotAddress(slot & (indexSlots - 1)), HANDLE);
+  return handle == 0 ? 0 : handleEntry(handle);
+}
+
+/** Does `ct`'s tuple in direction `dir` equal (src, dst, ports, proto)? */
+@inline function tupleIs(ct: usize, dir: bool, src: u32, dst: u32, ports: u32, proto: u8): bool {
+  if (load<u8>(ct, CT_PROTO) != proto) return false;
+  if (!dir) return load<u32>(ct, CT_ORIG_SRC) == src && load<u32>(ct, CT_ORIG_DST) == dst && origPorts(ct) == ports;
+  return replySrc(ct) == src && replyDst(ct) == dst && replyPorts(ct) == ports;
+}
+
+/**
+ * Loads the home slot of a tuple, bringing its cache line in ahead of the lookup. Returns the word
+ * read (callers keep it observable so the load stays).
+ */
+export function touchHome(src: u32, dst: u32, ports: u32, proto: u8): u32 {
+  return load<u32>(slotAddress(homeSlotOf(src, dst, ports, proto)), HANDLE);
+}
+
+/**
+ * Second prefetch stage, once touchHome brought the slots in: loads a byte of the entry the first
+ * slot with the tuple's fingerprint names, so the lookup that follows finds that line in cache too.
+ * Touching the entry in the same pass as the slot measured slower: it waits on the slot load.
+ * Returns 0 when no slot has the fingerprint (the tuple is certainly absent), else 1 + the byte.
+ */
+export function touchEntry(src: u32, dst: u32, ports: u32, proto: u8): u32 {
+  const fingerprint = fingerprintOf(src, dst, ports, proto);
+  const mask = indexSlots - 1;
+  let slot = homeOf(fingerprint);
+  while (true) {
+    const at = slotAddress(slot);
+    const handle = load<u32>(at, HANDLE);
+    if (handle == 0) return 0;
+    if (load<u32>(at, FINGERPRINT) == fingerprint) return 1 + <u32>load<u8>(handleEntry(handle), CT_EXPIRES);
+    slot = (slot + 1) & mask;
+  }
 }
 
 /**
@@ -46,17 +93,19 @@ export function touchHome(src: u32, dst: u32, ports: u32, proto: u8): u32 {
  * foundEntry/foundDir and returns whether one was found.
  */
 export function lookup(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bool {
+  const fingerprint = fingerprintOf(src, dst, ports, proto);
   const mask = indexSlots - 1;
-  let slot = homeSlot(src, dst, ports, proto);
+  let slot = homeOf(fingerprint);
   while (true) {
     const at = slotAddress(slot);
-    const w3 = load<u32>(at, 12);
-    if (w3 == 0) break;
-    if (load<u32>(at) == src && load<u32>(at, 4) == dst && load<u32>(at, 8) == ports && <u8>(w3 >>> 24) == proto) {
-      const ct = entryAt(<i32>(w3 & ENTRY_MASK) - 1);
-      if (zoneOf(ct) == zone) {
+    const handle = load<u32>(at, HANDLE);
+    if (handle == 0) break;
+    if (load<u32>(at, FINGERPRINT) == fingerprint) {
+      const ct = handleEntry(handle);
+      const reply = (handle & DIR_BIT) != 0;
+      if (tupleIs(ct, reply, src, dst, ports, proto) && zoneOf(ct) == zone) {
         foundEntry = ct;
-        foundDir = (w3 & DIR_BIT) != 0 ? 1 : 0;
+        foundDir = reply ? 1 : 0;
         return true;
       }
     }
@@ -66,53 +115,55 @@ export function lookup(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bo
   return false;
 }
 
-function insertKey(src: u32, dst: u32, ports: u32, proto: u8, value: u32): void {
+function insertKey(fingerprint: u32, handle: u32): void {
   const mask = indexSlots - 1;
-  let slot = homeSlot(src, dst, ports, proto);
-  while (load<u32>(slotAddress(slot), 12) != 0) slot = (slot + 1) & mask;
-  const at = slotAddress(slot);
-  store<u32>(at, src);
-  store<u32>(at, dst, 4);
-  store<u32>(at, ports, 8);
-  store<u32>(at, value, 12);
+  let slot = homeOf(fingerprint);
+  while (load<u32>(slotAddress(slot), HANDLE) != 0) slot = (slot + 1) & mask;
+  store<u64>(slotAddress(slot), (<u64>handle << 32) | fingerprint);
 }
 
-function removeKey(value: u32, src: u32, dst: u32, ports: u32, proto: u8): void {
+function removeKey(fingerprint: u32, handle: u32): void {
   const mask = indexSlots - 1;
-  let hole = homeSlot(src, dst, ports, proto);
-  while (load<u32>(slotAddress(hole), 12) != value) hole = (hole + 1) & mask;
+  let hole = homeOf(fingerprint);
+  while (load<u32>(slotAddress(hole), HANDLE) != handle) hole = (hole + 1) & mask;
   // Backward shift: pull later keys of the same probe run into the hole while that keeps each of
-  // them reachable from its home slot.
+  // them reachable from its home slot (which its fingerprint gives, without touching its entry).
   let next = (hole + 1) & mask;
   while (true) {
     const at = slotAddress(next);
-    const w3 = load<u32>(at, 12);
-    if (w3 == 0) break;
-    const home = homeSlot(load<u32>(at), load<u32>(at, 4), load<u32>(at, 8), <u8>(w3 >>> 24));
+    const slot = load<u64>(at);
+    if ((slot >>> 32) == 0) break;
+    const home = homeOf(<u32>slot);
     // The key at `next` may move to `hole` unless its home lies cyclically in (hole, next].
     if (((next - home) & mask) >= ((next - hole) & mask)) {
-      v128.store(slotAddress(hole), v128.load(at));
+      store<u64>(slotAddress(hole), slot);
       hole = next;
     }
     next = (next + 1) & mask;
   }
-  store<u32>(slotAddress(hole), 0, 12);
+  store<u64>(slotAddress(hole), 0);
 }
 
-@inline function keyValue(ct: usize, dir: u32): u32 {
-  return (<u32>load<u8>(ct, CT_PROTO) << 24) | (dir << 23) | (<u32>entryIndex(ct) + 1);
+@inline function handleOf(ct: usize, dir: u32): u32 {
+  return (dir << 31) | (<u32>entryIndex(ct) + 1);
+}
+
+@inline function originalFingerprint(ct: usize): u32 {
+  return fingerprintOf(load<u32>(ct, CT_ORIG_SRC), load<u32>(ct, CT_ORIG_DST), origPorts(ct), load<u8>(ct, CT_PROTO));
+}
+
+@inline function replyFingerprint(ct: usize): u32 {
+  return fingerprintOf(replySrc(ct), replyDst(ct), replyPorts(ct), load<u8>(ct, CT_PROTO));
 }
 
 /** Makes `ct` findable by both its tuples. */
 export function indexInsert(ct: usize): void {
-  const proto = load<u8>(ct, CT_PROTO);
-  insertKey(load<u32>(ct, CT_ORIG_SRC), load<u32>(ct, CT_ORIG_DST), origPorts(ct), proto, keyValue(ct, 0));
-  insertKey(replySrc(ct), replyDst(ct), replyPorts(ct), proto, keyValue(ct, 1));
+  insertKey(originalFingerprint(ct), handleOf(ct, 0));
+  insertKey(replyFingerprint(ct), handleOf(ct, 1));
 }
 
 /** Removes both keys of a confirmed `ct`. */
 export function indexRemove(ct: usize): void {
-  const proto = load<u8>(ct, CT_PROTO);
-  removeKey(keyValue(ct, 0), load<u32>(ct, CT_ORIG_SRC), load<u32>(ct, CT_ORIG_DST), origPorts(ct), proto);
-  removeKey(keyValue(ct, 1), replySrc(ct), replyDst(ct), replyPorts(ct), proto);
+  removeKey(originalFingerprint(ct), handleOf(ct, 0));
+  removeKey(replyFingerprint(ct), handleOf(ct, 1));
 }

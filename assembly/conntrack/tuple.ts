@@ -2,11 +2,11 @@
 // id << 16 | type << 8 | code) and the l4 protocol. The packet's own tuple is computed once into
 // these globals; an entry's reply tuple is derived from its original one (or its NAT binding).
 import {
-  CT_EXT, CT_FLAGS, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO, CTE_NAT,
+  CT_FLAGS, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO, CTE_NAT,
   CX_FLAGS, CX_REPLY_DPORT, CX_REPLY_DST, CX_REPLY_SPORT, CX_REPLY_SRC, CX_ZONE, CXF_HAS_ZONE,
   PKT_DPORT, PKT_DST, PKT_FLAGS, PKT_ICMP_CODE, PKT_ICMP_TYPE, PKT_PROTO, PKT_SPORT, PKT_SRC, PF_L4,
 } from '../shared/layout';
-import { extAt } from './entries';
+import { extOf } from './entries';
 
 export const PROTO_ICMP: u8 = 1;
 export const PROTO_TCP: u8 = 6;
@@ -80,7 +80,7 @@ export function invertPorts(ports: u32, proto: u8): u32 {
 }
 
 function natExt(ct: usize): usize {
-  return (load<u8>(ct, CT_FLAGS) & CTE_NAT) != 0 ? extAt(load<i32>(ct, CT_EXT)) : 0;
+  return (load<u8>(ct, CT_FLAGS) & CTE_NAT) != 0 ? extOf(ct, false) : 0;
 }
 
 export function replySrc(ct: usize): u32 {
@@ -101,8 +101,7 @@ export function replyPorts(ct: usize): u32 {
 
 /** Conntrack zone of an entry (CT --zone), 0 by default. */
 export function zoneOf(ct: usize): u16 {
-  const index = load<i32>(ct, CT_EXT);
-  if (index < 0) return 0;
-  const ext = extAt(index);
+  const ext = extOf(ct, false);
+  if (ext == 0) return 0;
   return (load<u16>(ext, CX_FLAGS) & CXF_HAS_ZONE) != 0 ? load<u16>(ext, CX_ZONE) : 0;
 }

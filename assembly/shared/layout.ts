@@ -476,7 +476,9 @@ export const CFG_CT_EXT_HIGH = 60; // (added) ext records ever handed out (bump 
 export const CFG_CT_FREE_EXT = 61; // (added) head of the free ext list: ext index + 1, 0 = empty
 export const CFG_CT_NEXT_EXPIRY = 62; // (added) no entry expires before this ms (table-full collection)
 export const CFG_CT_EXP_HIGH = 63; // (added) 1 + highest expectation slot ever used
-export const CFG_WORDS = 64;
+export const CFG_DF_PTR = 64; // (added) the defrag block (DF_* words, "Defragmentation" below);
+//                              0 = no defragmentation (conntrack off: the kernel loads nf_defrag_ipv4 with it)
+export const CFG_WORDS = 72; // (was 64; 65..71 spare)
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
 export const CFGF_ALL_LOCAL = 2; // host model omitted: every arriving packet is for this host (INPUT)
 export const CFGF_TABLE_PRESENT = 1 << 8; // << table: the ruleset has this table
@@ -506,7 +508,7 @@ export const CFGF_TABLE_PRESENT = 1 << 8; // << table: the ruleset has this tabl
 
 // ----------------------------------------------------------------------------------------------
 // Results: one RES_SIZE record per packet, written by evaluate().
-export const RES_SIZE = 48;
+export const RES_SIZE = 64; // (was 48: defrag fields added at 48..63)
 export const RES_VERDICT = 0; // u8, V_*
 export const RES_PATH = 1; // u8, the route taken: HOOK_INPUT, HOOK_FORWARD or HOOK_OUTPUT
 export const RES_HOOK = 2; // u8, the hook where the verdict fell (last hook traversed if accepted)
@@ -533,6 +535,16 @@ export const RES_CTSTATUS = 38; // u16, CTSTATUS_* after this packet
 export const RES_CT_NOTE = 40; // u16, CTN_* bits: what the conntrack stage did and why
 export const RES_CT_REASON = 42; // u8, CTR_* why the packet is INVALID or was dropped by conntrack
 // 43..47 reserved
+// (added) Defragmentation (conntrack on only; zero otherwise). RES_SIZE grew from 48 to 64 for them.
+export const RES_DEFRAG_STATE = 48; // u8, DFS_*: what conntrack-defrag did with this packet
+export const RES_DEFRAG_REASON = 49; // u8, DFR_* why this fragment was dropped (DFS_DROPPED)
+export const RES_DEFRAG_FRAGMENTS = 50; // u16, DFS_REASSEMBLED: fragments in the datagram; DFS_DROPPED:
+//                                        held fragments discarded with their queue (this one not counted)
+export const RES_DEFRAG_QUEUE = 52; // u32, id of the reassembly queue (DFS_HELD/REASSEMBLED/DROPPED)
+export const RES_DEFRAG_EXPIRED = 56; // u16, queues that timed out before this packet (ipfrag_time)
+export const RES_DEFRAG_EXPIRED_FRAGS = 58; // u16, fragments they held
+export const RES_DEFRAG_EVICTED = 60; // u16, queues evicted to make room for this fragment
+export const RES_DEFRAG_EVICTED_FRAGS = 62; // u16, fragments they held
 
 export const V_ACCEPT = 1; // delivered (INPUT) or sent on (FORWARD/OUTPUT)
 export const V_DROP = 2;
@@ -541,6 +553,8 @@ export const V_NOROUTE = 4; // the routing decision found no route: dropped befo
 export const V_NOT_FORWARDED = 5; // not for this host and ip_forward is off
 export const V_QUEUE = 6; // NFQUEUE/QUEUE: handed to userspace (no verdict knowable offline)
 export const V_UNPARSED = 7; // host-side: the record could not be turned into a packet
+export const V_DEFRAG = 8; // (added) a fragment held for reassembly (conntrack-defrag stole it, NF_STOLEN):
+//                            no table saw it; the fragment that completes the datagram carries its verdict
 
 export const RF_EVENTS_TRUNCATED = 1; // the event buffer could not hold all of this packet's events
 export const RF_TRACED = 2; // a TRACE target marked the packet
@@ -608,31 +622,35 @@ export const TCP_CLOSE = 8;
 export const TCP_SYN_SENT2 = 9;
 
 // Conntrack entry: CT_SIZE bytes, dense array of CFG_CT_MAX; entry index i has CT_ID != 0 while live.
+// Every conntrack, TCP included, fits here (issue 3 "at most 64 bytes per connection plus the
+// index"); what few connections need (master link, zone, helper and its state, connmark != 0,
+// NAT binding) lives in the ext record. Read the fields through assembly/conntrack/fields.ts.
 export const CT_SIZE = 64;
 export const CT_ORIG_SRC = 0; // u32, original-direction tuple
 export const CT_ORIG_DST = 4; // u32
 export const CT_ORIG_SPORT = 8; // u16 (ICMP: id)
 export const CT_ORIG_DPORT = 10; // u16 (ICMP: type << 8 | code of the original direction)
 export const CT_PROTO = 12; // u8
-export const CT_STATE = 13; // u8, TCP_* for TCP; 0 otherwise
-export const CT_HELPER = 14; // u8, HELPER_*
-export const CT_FLAGS = 15; // u8, CTE_* bits
-export const CT_STATUS = 16; // u16, CTSTATUS_* bits (EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED)
-export const CT_TCP_SCALE = 18; // u8, window scale: ORIGINAL in bits 0..3, REPLY in bits 4..7
-export const CT_TCP_RETRANS = 19; // u8, retransmission counter
-export const CT_EXPIRES = 20; // u32 ms after CFG_CT_TIME_BASE
-export const CT_MARK = 24; // u32, connmark
-export const CT_ID = 28; // u32, unique id (conntrack -L id=), 0 = free slot
-export const CT_EXT = 32; // i32, index into the ext pool (CT_EXT_SIZE records), -1 = none
-export const CT_PRIV = 36; // 28 bytes private to the protocol tracker:
-//   TCP: per direction d (0 ORIGINAL, 1 REPLY) at CT_PRIV + d*12: u32 td_end, u32 td_maxend,
-//        u32 td_maxwin; then at CT_PRIV+24: u8 td_flags[2] (TDF_*), u8 last_dir|last_index<<1,
-//        u8 spare — the exact identity of the last packet (retransmission detection) and the
-//        ignored-packet bookkeeping live in the ext record (allocated when first needed).
+export const CT_STATUS = 13; // u8: CTSTATUS_* in bits 0..3 (CT_STATUS_MASK) ...
+export const CT_FLAGS = 13; // ... and CTE_* in bits 4..7 of the same byte
+export const CT_STATUS_MASK = 15; // (added) the CTSTATUS_* bits an entry keeps
+export const CT_STATE = 14; // u8: TCP_* in bits 0..3 (TCP; 0 otherwise); bits 4..7 the TCP tracker's
+//                             last-packet flags (assembly/conntrack/proto/tcp-conn.ts)
+export const CT_TCP_SCALE = 15; // u8, window scale: ORIGINAL in bits 0..3, REPLY in bits 4..7
+export const CT_EXPIRES = 16; // u32 ms after CFG_CT_TIME_BASE
+export const CT_ID = 20; // u32: the unique id (conntrack -L id=) or, when CTE_EXT, 1 + the index of
+//                          the ext record, which then holds the id at CX_ID; 0 = free slot
+export const CT_PRIV = 24; // 40 bytes private to the protocol tracker:
+//   TCP: per direction d (0 ORIGINAL, 1 REPLY) at CT_PRIV + d*16: u32 td_end, td_maxend, td_maxwin,
+//        td_maxack; at +32 u32 last_end; at +36 u16 td_flags of both directions (TDF_*, 6 bits
+//        each) | last_dir << 12 | last_index << 13; at +38 (CT_TCP_RETRANS) u8 retrans; at +39 u8
+//        digest of the last packet's seq/ack/window (tcp-conn.ts).
 //   UDP: u32 ms of creation (the 2 s "stream" rule).
-export const CTE_UNCONFIRMED = 1; // created by this packet, not yet in the index (dropped -> freed)
-export const CTE_NAT = 2; // the ext record holds a NAT binding (reply tuple != inverted original)
-export const CTE_DYING = 4;
+export const CT_TCP_RETRANS = 62; // u8, retransmission counter (inside CT_PRIV, TCP only)
+export const CTE_UNCONFIRMED = 16; // created by this packet, not yet in the index (dropped -> freed)
+export const CTE_NAT = 32; // the ext record holds a NAT binding (reply tuple != inverted original)
+export const CTE_DYING = 64;
+export const CTE_EXT = 128; // (added) CT_ID links the entry's ext record (which holds the id)
 
 // TCP per-direction td_flags (TDF_*), like the kernel's IP_CT_TCP_FLAG_*
 export const TDF_WINDOW_SCALE = 1;
@@ -654,8 +672,10 @@ export const CX_REPLY_DPORT = 18; // u16
 export const CX_SEQ_OFFSET = 20; // 12 bytes, seqadj record (NAT helper issue)
 export const CX_HELPER = 32; // 20 bytes of helper state (FTP: u32 seq_aft_nl[dir][2] = 16 bytes,
 //                                u8 seq_aft_nl_num[2]; 2 spare)
-export const CX_TCP_LAST = 52; // 12 bytes: last packet identity / ignored-packet bookkeeping
-//                                (u32 last_seq, u32 last_end, u16 last_win, u8 last_wscale, u8 last_flags)
+export const CX_ID = 52; // (added) u32, the conntrack's id (its CT_ID word links this record)
+export const CX_MARK = 56; // (added) u32, connmark (an entry without ext record has connmark 0)
+export const CX_CT_HELPER = 60; // (added) u8, HELPER_* assigned to the conntrack (none without ext)
+// 61..63 spare
 export const CXF_HAS_MASTER = 1;
 export const CXF_HAS_ZONE = 2;
 export const CXF_MASTER_HELPER_SHIFT = 8; // (added) CX_FLAGS bits 8..15: HELPER_* of the master (what
@@ -663,8 +683,9 @@ export const CXF_MASTER_HELPER_SHIFT = 8; // (added) CX_FLAGS bits 8..15: HELPER
 
 // Index: open addressing over CFG_CT_INDEX_SLOTS slots of CT_SLOT_SIZE bytes; each live conntrack
 // has two keys (ORIGINAL tuple and REPLY tuple) so a packet in either direction finds it.
-export const CT_SLOT_SIZE = 16; // u32 src, u32 dst, u32 sport<<16|dport, u32 proto<<24 | dir<<23 | (entry+1)
-//                                 (the last word 0 = empty slot)
+export const CT_SLOT_SIZE = 8; // u32 fingerprint (upper half of the tuple's 64-bit hash; its low bits
+//                                are the home slot), u32 dir << 31 | (entry + 1) (0 = empty slot); the
+//                                tuple itself is checked on the entry (assembly/conntrack/table.ts)
 
 // Expectations: EXP_SIZE records, CFG_CT_EXP_MAX of them (live while EXP_ID != 0). A new
 // connection's original tuple t matches when (t.src & EXP_SRC_MASK) == EXP_SRC, t.dst == EXP_DST,
@@ -721,3 +742,85 @@ export const CTR_TABLE_FULL = 18;
 export const CTR_ICMP_BAD_TYPE = 19; // (added) ICMP type > 18 (icmp_error: "invalid icmp type")
 export const CTR_FRAGMENT = 20; // (added) a non-first fragment: the kernel tracks the reassembled
 //                                 datagram, which a lone fragment record cannot stand for
+
+// ----------------------------------------------------------------------------------------------
+// (added) Defragmentation (NETFILTER.md §4.1: conntrack-defrag at priority -400 in PREROUTING and
+// OUTPUT, before raw; net/ipv4/ip_fragment.c). Only while conntrack is on. A fragment is queued by
+// (src, dst, IP id, proto, PREROUTING|OUTPUT); the datagram that completes goes on through the
+// hooks in the completing fragment's record, rebuilt by the core: the first fragment's header
+// fields, IP total length of the whole datagram, L4 header parsed from the reassembled bytes when
+// every byte is known (else the first fragment's L4 fields), payload in the scratch buffer.
+// evaluate() returns right after a packet that completed a datagram, so the host reads its result
+// (LOG lines read the payload) before the scratch buffer is reused.
+// Defrag block: DF_WORDS u32 words at CFG_DF_PTR; the host fills the first seven, the core owns the rest.
+export const DF_QUEUES_PTR = 0; // DFQ_SIZE * DF_QUEUE_MAX bytes
+export const DF_QUEUE_MAX = 1; // reassembly queues at once (the oldest is evicted for a new one)
+export const DF_RING_PTR = 2; // fragment store: a ring of DFF_* headers + data, oldest evicted first
+export const DF_RING_SIZE = 3; // bytes (>= DF_MIN_RING); plays ipfrag_high_thresh's part
+export const DF_SCRATCH_PTR = 4; // DF_SCRATCH_SIZE bytes: the datagram being evaluated
+export const DF_TIMEOUT_MS = 5; // ipfrag_time, ms
+export const DF_RESERVED = 6;
+export const DF_NEXT_ID = 7; // core: next queue id (0 = not started: taken as 1)
+export const DF_QUEUE_HIGH = 8; // core: 1 + highest queue slot ever used
+export const DF_LIVE = 9; // core: live queues
+export const DF_RING_HEAD = 10; // core: where the next fragment goes
+export const DF_RING_TAIL = 11; // core: oldest stored fragment
+export const DF_RING_WRAP = 12; // core: end of the data before the head wrapped to 0
+export const DF_RING_COUNT = 13; // core: fragments stored (live or dead)
+export const DF_NEXT_EXPIRY = 14; // f64 at words 14..15: no queue expires before this packet time (s)
+export const DF_WORDS = 16;
+export const DF_SCRATCH_SIZE = 65536 + 64; // IP header (<= 60 bytes) + the largest datagram's data
+export const DF_MIN_RING = 65536 + 64;
+
+// Queue slot: DFQ_SIZE bytes; DFQ_ID 0 = free.
+export const DFQ_SIZE = 320;
+export const DFQ_ID = 0; // u32
+export const DFQ_SRC = 4; // u32
+export const DFQ_DST = 8; // u32
+export const DFQ_IPID = 12; // u16
+export const DFQ_PROTO = 14; // u8
+export const DFQ_USER = 15; // u8, 0 PREROUTING (IP_DEFRAG_CONNTRACK_IN), 1 OUTPUT (…_OUT)
+export const DFQ_CREATED = 16; // f64, packet time of the first fragment (the timer starts then)
+export const DFQ_LEN = 24; // u32, q.len: datagram data length known so far
+export const DFQ_MEAT = 28; // u32, data bytes received
+export const DFQ_FLAGS = 32; // u8, DFQF_*
+export const DFQ_ECN = 33; // u8, IPFRAG_ECN_* bits seen
+export const DFQ_COUNT = 34; // u16, fragments held
+export const DFQ_MAX_SIZE = 36; // u32, largest fragment (IP header + data)
+export const DFQ_MAX_DF_SIZE = 40; // u32, largest fragment with DF set
+export const DFQ_FIRST = 44; // u32, ring offset + 1 of the fragment with the lowest offset (0 = none)
+export const DFQ_LAST = 48; // u32, ring offset + 1 of the fragment with the highest offset
+export const DFQ_LAST_RUN = 52; // u32, ring offset + 1 of the head of the run DFQ_LAST belongs to
+// 56..63 spare
+export const DFQ_HEAD_RECORD = 64; // PKT_SIZE bytes: the first fragment's record (DFQF_FIRST_IN)
+export const DFQF_FIRST_IN = 1;
+export const DFQF_LAST_IN = 2;
+
+// Stored fragment in the ring: DFF_HEADER bytes, then its known data bytes (padded to 8).
+export const DFF_QUEUE_ID = 0; // u32, the queue it belongs to (dead when that queue is gone)
+export const DFF_OFFSET = 4; // u32, datagram offset of its first byte
+export const DFF_END = 8; // u32, offset after its last byte
+export const DFF_KNOWN_AT = 12; // u32, datagram offset where its known bytes start
+export const DFF_KNOWN_LEN = 16; // u32, bytes known (0 = none: JSON without payload, LOG lines)
+export const DFF_NEXT = 20; // u32, ring offset + 1 of the next fragment by offset (0 = last)
+export const DFF_RUN_END = 24; // u32, run head: end of its run (fragments appended back to back,
+//                                inet_frag_queue_insert); 0 = not a run head
+export const DFF_SLOT = 28; // u32, queue slot index (with DFF_QUEUE_ID: is the queue still there)
+export const DFF_HEADER = 32;
+
+// RES_DEFRAG_STATE values
+export const DFS_NONE = 0; // not a fragment, or defrag off
+export const DFS_HELD = 1; // queued for reassembly (V_DEFRAG)
+export const DFS_REASSEMBLED = 2; // this fragment completed the datagram: the result is the datagram's
+export const DFS_DROPPED = 3; // dropped by defrag (V_DROP, RES_DEFRAG_REASON)
+
+// RES_DEFRAG_REASON values (ip_frag_queue / ip_frag_reasm)
+export const DFR_NONE = 0;
+export const DFR_DUPLICATE = 1; // lies within fragments already held: dropped, queue kept
+export const DFR_OVERLAP = 2; // overlaps held fragments otherwise: the whole queue is discarded
+export const DFR_BEYOND_END = 3; // data beyond the end the last fragment set: queue discarded
+export const DFR_BAD_END = 4; // a last fragment disagreeing with the known length: queue discarded
+export const DFR_EMPTY = 5; // no data: queue discarded
+export const DFR_OVERSIZE = 6; // the datagram would exceed 65535 bytes: queue discarded
+export const DFR_ECN = 7; // ECN codepoints that cannot be combined (not-ECT with ECT/CE): discarded
+

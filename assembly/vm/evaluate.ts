@@ -3,8 +3,12 @@
 import {
   CFG_EVENTS_USED, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, PKT_SIZE, RES_CTMARK, RES_CTSTATE, RES_ENTRY,
   RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_REJECT,
-  RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, TABLE_FILTER, V_ACCEPT,
+  RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, TABLE_FILTER, V_ACCEPT, DFS_DROPPED, DFS_HELD,
+  DFS_REASSEMBLED,
 } from '../shared/layout';
+import { defragEnabled, loadDefragConfig } from '../defrag/config';
+import { defragPacket } from '../defrag/gather';
+import { resetReport, writeDefragResult } from '../defrag/report';
 import { loadConntrackConfig } from '../conntrack/config';
 import { beginPacket, clearResult, conntrackEnabled, finishPacket } from '../conntrack/stage';
 import { eventsCapacity, eventsPerPacketMax, loadConfig } from './config';
@@ -38,16 +42,20 @@ function writeResult(res: usize, rec: usize): void {
 
 /**
  * Evaluates `count` packet records at `pkts`, one result record each at `results`. Returns how
- * many were completed: fewer than `count` only when the event buffer cannot be guaranteed to hold
- * the next packet's events; the host drains the events and calls again from there. A packet is
- * started only while CFG_EVENTS_PER_PACKET_MAX slots are free or the buffer is empty, so no
- * packet is ever half evaluated (counters and match state are never rolled back).
+ * many were completed: fewer than `count` when the event buffer cannot be guaranteed to hold
+ * the next packet's events, or right after a packet that completed a datagram (its payload lives
+ * in the defrag scratch buffer until the host has read the result); the host calls again from
+ * there. A packet is started only while CFG_EVENTS_PER_PACKET_MAX slots are free or the buffer is
+ * empty, so no packet is ever half evaluated (counters and match state are never rolled back).
  */
 export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u32 {
   loadConfig(cfg);
   loadConntrackConfig(cfg);
+  loadDefragConfig(cfg);
   resetEvents();
   const tracking = conntrackEnabled();
+  // nf_defrag_ipv4 is loaded with conntrack (NETFILTER.md §4.1: conntrack-defrag at -400)
+  const defragging = tracking && defragEnabled();
   let i: u32 = 0;
   for (; i < count; i++) {
     if (eventsUsed > 0 && eventsCapacity - eventsUsed < eventsPerPacketMax) break;
@@ -55,13 +63,21 @@ export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u
     const res = results + <usize>i * RES_SIZE;
     const firstEvent = eventsUsed;
     packet.resetPacket(rec, i);
+    resetReport();
+    const fragment = defragging ? defragPacket(rec) : 0;
     if (tracking) beginPacket(rec);
-    hooks.walkPacket(rec);
+    if (fragment == DFS_HELD || fragment == DFS_DROPPED) hooks.stolenByDefrag(rec, fragment == DFS_DROPPED);
+    else hooks.walkPacket(rec);
     if (tracking) finishPacket(res);
     else clearResult(res);
     writeResult(res, rec);
+    writeDefragResult(res);
     store<u32>(res, firstEvent, RES_EVENT_FIRST);
     store<u32>(res, eventsUsed - firstEvent, RES_EVENT_COUNT);
+    if (fragment == DFS_REASSEMBLED) {
+      i++;
+      break;
+    }
   }
   store<u32>(cfg + (<usize>CFG_EVENTS_USED << 2), eventsUsed);
   return i;

@@ -6,7 +6,8 @@ import {
   HOOK_INPUT, HOOK_OUTPUT, HOOK_POSTROUTING, HOOK_PREROUTING, PF_LOCAL_OUT, PF_OUT_GIVEN, PKT_CTSTATE,
   PKT_DST, PKT_FLAGS, PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PKTTYPE, PKTTYPE_BROADCAST, PKTTYPE_MULTICAST,
   PKTTYPE_UNICAST, RT_BLACKHOLE, RT_BROADCAST, RT_LOCAL, RT_MULTICAST, RT_PROHIBIT, RT_UNREACHABLE,
-  TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_DROP, V_NOROUTE, V_NOT_FORWARDED,
+  TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_DEFRAG, V_DROP, V_NOROUTE,
+  V_NOT_FORWARDED,
 } from '../shared/layout';
 import {
   carriesConntrack, confirm, conntrackEnabled, conntrackIn, firstPacketOfConnection,
@@ -171,3 +172,21 @@ export function walkPacket(rec: usize): void {
   if ((load<u8>(rec, PKT_FLAGS) & PF_LOCAL_OUT) != 0) locallyGenerated(rec, route);
   else arriving(rec, dst, route);
 }
+
+/**
+ * A fragment conntrack-defrag kept (held for reassembly) or dropped at priority -400, before raw
+ * (NETFILTER.md §4.1): no table sees it. The path is where routing would send its datagram.
+ */
+export function stolenByDefrag(rec: usize, dropped: bool): void {
+  routeUsed = -1;
+  const dst = load<u32>(rec, PKT_DST);
+  if ((load<u8>(rec, PKT_FLAGS) & PF_LOCAL_OUT) != 0) {
+    path = HOOK_OUTPUT;
+    lastHook = HOOK_OUTPUT;
+  } else {
+    path = deliveredLocally(dst, lookupRoute(dst)) ? HOOK_INPUT : HOOK_FORWARD;
+    lastHook = HOOK_PREROUTING;
+  }
+  packet.verdict = dropped ? V_DROP : V_DEFRAG;
+}
+

@@ -1,9 +1,11 @@
 // The conntrack tables in the core's memory as plain objects (assembly/shared/layout.ts
 // "Connection tracking"): every live entry and expectation, timers as seconds left at `nowMs`.
 import {
-  CFG_CT_ENTRIES_PTR, CFG_CT_EXP_HIGH, CFG_CT_EXP_PTR, CFG_CT_EXT_PTR, CFG_CT_HIGH, CT_EXPIRES, CT_EXT,
-  CT_EXT_SIZE, CT_FLAGS, CT_HELPER, CT_ID, CT_MARK, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT,
-  CT_ORIG_SRC, CT_PROTO, CT_SIZE, CT_STATE, CT_STATUS, CTE_NAT, CX_FLAGS, CX_MASTER, CX_REPLY_DPORT,
+  CFG_CT_ENTRIES_PTR, CFG_CT_EXP_HIGH, CFG_CT_EXP_PTR, CFG_CT_EXT_PTR, CFG_CT_HIGH, CFG_CT_INDEX_SLOTS,
+  CFG_CT_MAX, CT_EXPIRES, CT_SLOT_SIZE,
+  CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
+  CT_SIZE, CT_STATE, CT_STATUS, CT_STATUS_MASK, CTE_EXT, CTE_NAT, CX_CT_HELPER, CX_FLAGS, CX_ID,
+  CX_MARK, CX_MASTER, CX_REPLY_DPORT,
   CX_REPLY_DST, CX_REPLY_SPORT, CX_REPLY_SRC, CX_ZONE, CXF_HAS_MASTER, CXF_HAS_ZONE, EXP_DPORT, EXP_DST,
   EXP_EXPIRES, EXP_HELPER, EXP_ID, EXP_MASTER, EXP_PROTO, EXP_SIZE, EXP_SPORT, EXP_SPORT_MASK, EXP_SRC,
   EXP_SRC_MASK,
@@ -15,6 +17,8 @@ import { conntrackProtoName, ctStatusNames, TCP_STATE_NAMES } from './names.js';
 const PROTO_ICMP = 1;
 const PROTO_TCP = 6;
 const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
+/** CT_STATE's low nibble: the TCP state (the high one is the tracker's own flags). */
+const TCP_STATE_MASK = 0xf;
 
 /** One direction's tuple: ports for TCP/UDP/UDP-Lite/SCTP/DCCP, type/code/id for ICMP. */
 export interface ConntrackTuple {
@@ -98,17 +102,19 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
   const u16 = (at: number) => view.getUint16(at, true);
   const u32 = (at: number) => view.getUint32(at, true);
   const entryAt = (index: number) => entriesBase + index * CT_SIZE;
-  const extOf = (ct: number) => {
-    const index = view.getInt32(ct + CT_EXT, true);
-    return index < 0 ? undefined : extBase + index * CT_EXT_SIZE;
+  // With an ext record the entry's id word links it and the record holds the id (layout.ts CT_ID).
+  const extOf = (ct: number) => (u8(ct + CT_FLAGS) & CTE_EXT) === 0 ? undefined : extBase + (u32(ct + CT_ID) - 1) * CT_EXT_SIZE;
+  const idOf = (ct: number) => {
+    const ext = extOf(ct);
+    return ext === undefined ? u32(ct + CT_ID) : u32(ext + CX_ID);
   };
   const original = (ct: number, proto: number) => tuple(proto, u32(ct + CT_ORIG_SRC), u32(ct + CT_ORIG_DST), u16(ct + CT_ORIG_SPORT), u16(ct + CT_ORIG_DPORT));
 
   const entries: ConntrackEntry[] = [];
   for (let i = 0; i < high; i++) {
     const ct = entryAt(i);
-    const id = u32(ct + CT_ID);
-    if (id === 0) continue;
+    if (u32(ct + CT_ID) === 0) continue;
+    const id = idOf(ct);
     const proto = u8(ct + CT_PROTO);
     const ext = extOf(ct);
     const sport = u16(ct + CT_ORIG_SPORT);
@@ -129,19 +135,21 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
       timeout: secondsLeft(u32(ct + CT_EXPIRES), nowMs),
       original: original(ct, proto),
       reply,
-      status: ctStatusNames(u16(ct + CT_STATUS)),
-      mark: u32(ct + CT_MARK),
+      status: ctStatusNames(u8(ct + CT_STATUS) & CT_STATUS_MASK),
+      mark: ext === undefined ? 0 : u32(ext + CX_MARK),
     };
-    if (proto === PROTO_TCP) entry.tcpState = TCP_STATE_NAMES[u8(ct + CT_STATE)] ?? `state-${u8(ct + CT_STATE)}`;
-    const helper = u8(ct + CT_HELPER);
+    if (proto === PROTO_TCP) {
+      const state = u8(ct + CT_STATE) & TCP_STATE_MASK;
+      entry.tcpState = TCP_STATE_NAMES[state] ?? `state-${state}`;
+    }
+    const helper = ext === undefined ? 0 : u8(ext + CX_CT_HELPER);
     if (helper !== 0) entry.helper = HELPER_NAMES[helper] ?? `helper-${helper}`;
     if (ext !== undefined) {
       const flags = u16(ext + CX_FLAGS);
       if (flags & CXF_HAS_ZONE) entry.zone = u16(ext + CX_ZONE);
       if (flags & CXF_HAS_MASTER) {
         const master = entryAt(view.getInt32(ext + CX_MASTER, true));
-        const masterId = u32(master + CT_ID);
-        if (masterId !== 0) entry.masterId = masterId;
+        if (u32(master + CT_ID) !== 0) entry.masterId = idOf(master);
       }
     }
     entries.push(entry);
@@ -165,7 +173,7 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
       tuple: tuple(proto, u32(exp + EXP_SRC), u32(exp + EXP_DST), u16(exp + EXP_SPORT), u16(exp + EXP_DPORT)),
       mask: { src: formatIPv4(u32(exp + EXP_SRC_MASK)), dst: '255.255.255.255', sport: u16(exp + EXP_SPORT_MASK), dport: 0xffff },
       master: original(master, masterProto),
-      masterId: u32(master + CT_ID),
+      masterId: idOf(master),
     };
     const helper = u8(exp + EXP_HELPER);
     if (helper !== 0) expectation.helper = HELPER_NAMES[helper] ?? `helper-${helper}`;
@@ -175,4 +183,38 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
   }
   expectations.sort((a, b) => a.id - b.id);
   return { entries, expectations };
+}
+
+/** What the conntrack tables hold and cost, for the memory figures (bench/conntrack.ts). */
+export interface ConntrackUsage {
+  /** Live conntracks. */
+  live: number;
+  /** Of which have an ext record (one each): master link, zone, helper, connmark, NAT. */
+  withExt: number;
+  /** nf_conntrack_max: entries the table was sized for. */
+  maxEntries: number;
+  indexSlots: number;
+  entryBytes: number;
+  extBytes: number;
+  slotBytes: number;
+}
+
+/** Counts the live entries of the tables the config block at `cfg` names. */
+export function readConntrackUsage(buffer: ArrayBuffer, cfg: number): ConntrackUsage {
+  const view = new DataView(buffer);
+  const word = (i: number) => view.getUint32(cfg + 4 * i, true);
+  const entriesBase = word(CFG_CT_ENTRIES_PTR);
+  const high = word(CFG_CT_HIGH);
+  let live = 0;
+  let withExt = 0;
+  for (let i = 0; i < high; i++) {
+    const ct = entriesBase + i * CT_SIZE;
+    if (view.getUint32(ct + CT_ID, true) === 0) continue;
+    live++;
+    if (view.getUint8(ct + CT_FLAGS) & CTE_EXT) withExt++;
+  }
+  return {
+    live, withExt, maxEntries: word(CFG_CT_MAX), indexSlots: word(CFG_CT_INDEX_SLOTS),
+    entryBytes: CT_SIZE, extBytes: CT_EXT_SIZE, slotBytes: CT_SLOT_SIZE,
+  };
 }

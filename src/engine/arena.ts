@@ -1,8 +1,8 @@
 // Where the host puts everything in the core's memory (assembly/shared/layout.ts: the host owns
 // all memory above heapBase()), and growing the memory to fit.
 import {
-  CFG_WORDS, CT_EXT_SIZE, CT_SIZE, CT_SLOT_SIZE, CTO_COUNT, ENTRY_SIZE, EVENT_SIZE, EXP_SIZE, PKT_SIZE,
-  RES_SIZE, ROUTE_SIZE,
+  CFG_WORDS, CT_EXT_SIZE, CT_SIZE, CT_SLOT_SIZE, CTO_COUNT, DF_MIN_RING, DF_SCRATCH_SIZE, DF_WORDS,
+  DFQ_SIZE, ENTRY_SIZE, EVENT_SIZE, EXP_SIZE, PKT_SIZE, RES_SIZE, ROUTE_SIZE,
 } from '../../assembly/shared/layout.js';
 
 export interface ArenaSizes {
@@ -15,6 +15,15 @@ export interface ArenaSizes {
   eventCapacity: number;
   /** Conntrack tables (all zero when the ruleset does not turn conntrack on). */
   conntrack: ConntrackSizes;
+  /** Reassembly tables (none without conntrack: the kernel defragments for conntrack only). */
+  defrag?: DefragSizes;
+}
+
+export interface DefragSizes {
+  /** Reassembly queues at once. */
+  queues: number;
+  /** Bytes of the fragment store (at least DF_MIN_RING). */
+  ringBytes: number;
 }
 
 export interface ConntrackSizes {
@@ -43,6 +52,11 @@ export interface Arena {
   ctExt: number;
   ctExpectations: number;
   ctTimeouts: number;
+  /** The defrag block and its areas; 0 when there is no defragmentation. */
+  dfBlock: number;
+  dfQueues: number;
+  dfRing: number;
+  dfScratch: number;
   /** Packet payloads of the current batch; last, so it can grow with the batch. */
   payloads: number;
   end: number;
@@ -96,10 +110,15 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   const ctExt = take(ct.extRecords * CT_EXT_SIZE, CACHE_LINE);
   const ctExpectations = take(ct.expectations * EXP_SIZE);
   const ctTimeouts = take(CTO_COUNT * 4);
+  const df = s.defrag;
+  const dfBlock = df ? take(DF_WORDS * 4) : 0;
+  const dfQueues = df ? take(df.queues * DFQ_SIZE, CACHE_LINE) : 0;
+  const dfRing = df ? take(Math.max(df.ringBytes, DF_MIN_RING)) : 0;
+  const dfScratch = df ? take(DF_SCRATCH_SIZE) : 0;
   const payloads = take(0);
   return {
     cfg, entries, code, counters, stack, state, routes, packets, results, events, ctEntries, ctIndex, ctExt,
-    ctExpectations, ctTimeouts, payloads, end: payloads,
+    ctExpectations, ctTimeouts, dfBlock, dfQueues, dfRing, dfScratch, payloads, end: payloads,
   };
 }
 

@@ -5,10 +5,12 @@ import {
   CFG_CT_EXT_PTR, CFG_CT_FLAGS, CFG_CT_INDEX_PTR, CFG_CT_INDEX_SLOTS, CFG_CT_MAX, CFG_CT_MAX_RETRANS,
   CFG_CT_TIMEOUTS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP, CFG_EVENTS_PER_PACKET_MAX,
   CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT, CFG_ROUTES_PTR, CFG_STACK_DEPTH,
-  CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS, CTO_COUNT,
+  CFG_STACK_PTR, CFG_STATE_PTR, CFG_STATE_SIZE, CFG_WORDS, CTO_COUNT, CFG_DF_PTR, DF_MIN_RING,
+  DF_QUEUE_MAX, DF_QUEUES_PTR, DF_RING_PTR, DF_RING_SIZE, DF_SCRATCH_PTR, DF_TIMEOUT_MS, DF_WORDS,
 } from '../../assembly/shared/layout.js';
 import type { CompiledRuleset } from '../compile/types.js';
 import { conntrackSizes, ensureMemory, NO_CONNTRACK, planArena, type Arena } from './arena.js';
+import type { DefragSettings } from './defrag.js';
 import type { CoreExports } from './load-wasm.js';
 
 export interface RouteTable {
@@ -19,6 +21,7 @@ export interface RouteTable {
 /** Lays out and fills a fresh core's memory; returns where everything went. */
 export function loadIntoCore(
   core: CoreExports, compiled: CompiledRuleset, routes: RouteTable, batchSize: number, eventCapacity: number,
+  defrag?: DefragSettings,
 ): Arena {
   const ct = compiled.conntrack;
   // Conntrack tables are only laid out when the ruleset turns conntrack on (§0); fresh memory is
@@ -33,6 +36,8 @@ export function loadIntoCore(
     batchSize,
     eventCapacity,
     conntrack: ctSizes,
+    // nf_defrag_ipv4 comes with conntrack (NETFILTER.md §4.1)
+    defrag: ct.enabled && defrag ? { queues: defrag.maxQueues, ringBytes: Math.max(defrag.maxBytes, DF_MIN_RING) } : undefined,
   });
   ensureMemory(core.memory, arena.end);
   // A fresh instance's memory is zero: counters and match state start empty.
@@ -68,5 +73,15 @@ export function loadIntoCore(
   cfg[CFG_CT_EXP_MAX] = ctSizes.expectations;
   cfg[CFG_CT_TIMEOUTS_PTR] = arena.ctTimeouts;
   cfg[CFG_CT_MAX_RETRANS] = ct.maxRetrans;
+  if (arena.dfBlock && defrag) {
+    cfg[CFG_DF_PTR] = arena.dfBlock;
+    const block = new Uint32Array(core.memory.buffer, arena.dfBlock, DF_WORDS);
+    block[DF_QUEUES_PTR] = arena.dfQueues;
+    block[DF_QUEUE_MAX] = defrag.maxQueues;
+    block[DF_RING_PTR] = arena.dfRing;
+    block[DF_RING_SIZE] = Math.max(defrag.maxBytes, DF_MIN_RING);
+    block[DF_SCRATCH_PTR] = arena.dfScratch;
+    block[DF_TIMEOUT_MS] = Math.round(defrag.timeoutSeconds * 1000);
+  }
   return arena;
 }

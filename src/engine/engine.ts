@@ -13,8 +13,10 @@ import { ensureMemory, type Arena } from './arena.js';
 import { loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
+import { defragSettings, type DefragSettings } from './defrag.js';
 
 export type { PacketResult } from './result.js';
+export type { DefragResult, DefragSettings } from './defrag.js';
 
 export interface EngineOptions {
   /** Packets copied into the core per evaluate() call (default 4096). */
@@ -30,6 +32,12 @@ export interface EngineOptions {
    * Default: on exactly when the ruleset uses conntrack, as in the kernel (NETFILTER.md §0).
    */
   conntrack?: boolean;
+  /**
+   * Bounds of IPv4 reassembly, which runs before conntrack whenever conntrack does (NETFILTER.md
+   * §4.1, docs/fragments.md). Defaults: 1024 queues, 4 MiB, 30 s. false: no reassembly even with
+   * conntrack (testing conntrack in isolation: a lone later fragment then reaches it as INVALID).
+   */
+  defrag?: Partial<DefragSettings> | false;
 }
 
 const DEFAULT_BATCH = 4096;
@@ -59,7 +67,7 @@ export class Engine {
     const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
     const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * compiled.eventsPerPacketMax, MAX_EVENTS));
     const core = await instantiateCore(opts.wasm);
-    const arena = loadIntoCore(core, compiled, routes, batchSize, eventCapacity);
+    const arena = loadIntoCore(core, compiled, routes, batchSize, eventCapacity, opts.defrag === false ? undefined : defragSettings(opts.defrag));
     return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
   }
 

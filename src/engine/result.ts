@@ -10,6 +10,7 @@ import {
 import type { CompiledRuleset } from '../compile/types.js';
 import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
 import { formatLogLine } from '../log/format.js';
+import { decodeDefrag, type DefragResult } from './defrag.js';
 import type { LogAction, NflogAction } from '../modules/module.js';
 import {
   ctstateName, HELPER_NAMES, HOOK_NAMES, REJECT_NAMES, VERDICT_NAMES, type CtStateName, type HookName,
@@ -50,6 +51,8 @@ export interface PacketResult {
   ctNote?: string[];
   /** Why the packet is INVALID or conntrack dropped it, in the kernel's words. */
   ctReason?: string;
+  /** What IPv4 reassembly did (conntrack on only; docs/fragments.md). */
+  defrag?: DefragResult;
 }
 
 const utf8 = new TextDecoder();
@@ -124,7 +127,11 @@ export class ResultDecoder {
     if (verdictCode === V_REJECT) result.rejectWith = REJECT_NAMES[view.getUint8(res + RES_REJECT)];
     if (out !== '') result.outIface = out;
     if (helperId !== 0) result.helper = HELPER_NAMES[helperId] ?? `helper-${helperId}`;
-    if (this.tracking) this.decodeConntrack(view, res, result);
+    if (this.tracking) {
+      this.decodeConntrack(view, res, result);
+      const defrag = decodeDefrag(view, res);
+      if (defrag) result.defrag = defrag;
+    }
 
     const first = view.getUint32(res + RES_EVENT_FIRST, true);
     const count = view.getUint32(res + RES_EVENT_COUNT, true);

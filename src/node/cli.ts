@@ -5,7 +5,10 @@ import { RulesetError } from '../ruleset/errors.js';
 import { formatSave } from '../ruleset/print-save.js';
 import { formatList } from '../ruleset/print-list.js';
 import { TABLE_NAMES, type TableName } from '../ruleset/types.js';
-import { classifyCommand } from './commands/classify.js';
+import { classifyCommand, type ClassifyOptions } from './commands/classify.js';
+import { RECORD_FORMATS } from '../output/encode.js';
+import { ONLY_KEYWORDS } from '../output/only.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { traceCommand } from './commands/trace.js';
 import { loadRulesetFile, printWarnings } from './load.js';
@@ -50,11 +53,15 @@ program
   .requiredOption('-r, --rules <file>', 'ruleset (iptables-save text or iptables command script)')
   .option('-H, --host <file>', 'host model JSON (docs/host-model.md); omitted: a single-homed host')
   .option('-o, --records <file>', 'where the per-packet records go (- = stdout)', '-')
+  .addOption(new Option('-f, --format <format>', 'record format (docs/outputs.md)').choices([...RECORD_FORMATS]).default('jsonl'))
+  .option('--only <list>', `write only these records: comma list of verdicts and ctstates (${ONLY_KEYWORDS.join(', ')}); the summary and counters count all`)
   .option('--save-counters <file>', 'write iptables-save -c text with the counters after the run')
+  .option('--list-counters <file>', 'write iptables -L -v -n --line-numbers of every table with the counters after the run')
   .option('--conntrack <file>', 'write the final conntrack table and expectations (conntrack -L, conntrack -L expect)')
+  .option('-w, --write <file>', 'write the capture as pcapng with a comment per packet (verdict, rule, ctstate), for Wireshark')
   .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none (pcap, SLL)')
-  .option('-q, --quiet', 'no summary on stderr')
-  .action(async (capture: string, o: { rules: string; host?: string; records: string; saveCounters?: string; conntrack?: string; quiet?: boolean; in?: string }) => {
+  .option('-q, --quiet', 'no summary, notes or progress on stderr')
+  .action(async (capture: string, o: ClassifyOptions) => {
     await classifyCommand(capture, o);
   });
 
@@ -73,6 +80,17 @@ program
   .description('run the bundled example (an FTP server with INPUT DROP) and print verdicts and counters')
   .action(async () => {
     process.stdout.write((await demoCommand()) + '\n');
+  });
+
+program
+  .command('conformance')
+  .description('replay a capture through the real kernel (root, Linux: throw-away network namespaces) and through nfwasm, and show where they differ')
+  .argument('<rules>', 'ruleset loaded into the lab router (iptables-save text or an iptables command script)')
+  .argument('<capture>', 'pcapng whose interfaces are eth0 (client side) and eth1 (server side) of the router')
+  .option('-H, --host <file>', "nfwasm's host model (default: the lab router, docs/conformance.md)")
+  .addOption(new Option('--backend <backend>', 'iptables backend in the kernel').choices(['legacy', 'nft']).default('legacy'))
+  .action(async (rules: string, capture: string, o: { host?: string; backend: 'legacy' | 'nft' }) => {
+    process.exitCode = await conformanceCommand(rules, capture, o);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -30,6 +30,23 @@ export interface OutputRecord {
   ct_note?: string[];
   /** Why the packet is INVALID or conntrack dropped it. */
   ct_reason?: string;
+  /**
+   * UNPARSED and NOT_EVALUATED only: the kind of reason, one word (ipv6, arp, non-ip, other-host,
+   * truncated, malformed, not-ipv4, parse-error), for filters and the summary; `error` says it in words.
+   */
+  reason_class?: string;
+  /**
+   * IPv4 reassembly before conntrack (docs/fragments.md): `state` held (verdict DEFRAG), reassembled
+   * (this record carries the datagram's verdict) or dropped; `queue` ties a datagram's records together.
+   */
+  defrag?: {
+    state?: string;
+    queue?: number;
+    fragments?: number;
+    reason?: string;
+    expired?: { queues: number; fragments: number };
+    evicted?: { queues: number; fragments: number };
+  };
 }
 
 export function outputRecord(n: number, r: PacketResult): OutputRecord {
@@ -54,6 +71,11 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
   if (r.ctStatus?.length) rec.ct_status = r.ctStatus;
   if (r.ctNote) rec.ct_note = r.ctNote;
   if (r.ctReason) rec.ct_reason = r.ctReason;
+  if (r.defrag) {
+    rec.defrag = r.defrag;
+    // Stolen at -400, before raw: no conntrack was looked up, so there is no ctstate to report.
+    if (r.defrag.state === 'held' || r.defrag.state === 'dropped') delete rec.ctstate;
+  }
   const notes: string[] = [];
   if (r.flags.natSkipped) notes.push('a NAT target matched: NAT is not evaluated yet, the packet passed the nat table unchanged');
   if (r.flags.eventsTruncated) notes.push('trace truncated: more events than the event buffer holds');
@@ -62,11 +84,15 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
 }
 
 /** An input nfwasm does not evaluate with an IPv4 ruleset (IPv6, ARP, non-IP): reported, never dropped silently. */
-export function notEvaluatedRecord(n: number, reason: string): OutputRecord {
-  return { n, verdict: 'NOT_EVALUATED', error: reason };
+export function notEvaluatedRecord(n: number, reason: string, reasonClass?: string): OutputRecord {
+  const rec: OutputRecord = { n, verdict: 'NOT_EVALUATED', error: reason };
+  if (reasonClass) rec.reason_class = reasonClass;
+  return rec;
 }
 
 /** The record for an input that could not be turned into a packet: still one record, in order. */
-export function unparsedRecord(n: number, error: string): OutputRecord {
-  return { n, verdict: 'UNPARSED', error };
+export function unparsedRecord(n: number, error: string, reasonClass?: string): OutputRecord {
+  const rec: OutputRecord = { n, verdict: 'UNPARSED', error };
+  if (reasonClass) rec.reason_class = reasonClass;
+  return rec;
 }

@@ -139,6 +139,9 @@ export function parseJsonRecord(line: string, recordNo: number, opts: JsonRecord
   return packetFromJsonObject(obj, recordNo, opts);
 }
 
+/** Free text for the reader of a capture (e.g. "passive data connection"); not part of the packet. */
+const NOTE_KEY = 'note';
+
 /** The same for an already parsed object (a JSON array of records, an API caller). */
 export function packetFromJsonObject(obj: unknown, recordNo: number, opts: JsonRecordOptions = {}): PacketInput {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -151,6 +154,10 @@ export function packetFromJsonObject(obj: unknown, recordNo: number, opts: JsonR
   const draft: PacketDraft = {};
   const ordered = [...entries.filter(([k]) => !READ_LAST.has(k)), ...entries.filter(([k]) => READ_LAST.has(k))];
   for (const [key, value] of ordered) {
+    if (key === NOTE_KEY) {
+      if (typeof value !== 'string') throw new RecordError(recordNo, fieldMessage(NOTE_KEY, `a note is text, not ${showValue(value)}`));
+      continue;
+    }
     const field = FIELD_BY_KEY.get(key);
     if (!field) {
       throw new RecordError(recordNo, `unknown field "${key}"${didYouMean(key, FIELD_BY_KEY.keys())}; fields are ${FIELDS.map((f) => f.key).join(', ')}`);

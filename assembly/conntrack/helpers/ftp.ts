@@ -2,7 +2,7 @@
 // 227/229 replies on a control connection and registers the expectation that makes the data
 // connection RELATED. Runs at the confirm stage, after every table accepted the packet.
 import {
-  CT_HELPER, CT_ORIG_DST, CT_ORIG_SRC, CTF_FTP_LOOSE, CTO_FTP_EXPECT,
+  CT_ORIG_DST, CT_ORIG_SRC, CTF_FTP_LOOSE, CTO_FTP_EXPECT,
   CTR_EXPECT_REFUSED, CTR_FTP_PARSE, CTR_FTP_PARTIAL, PF2_NO_SEQ, PKT_FLAGS2, PKT_PAYLOAD_LEN,
   PKT_PAYLOAD_PTR, PKT_SEQ,
 } from '../../shared/layout';
@@ -11,6 +11,7 @@ import * as core from '../core';
 import { DIR_ORIGINAL, IP_CT_ESTABLISHED, IP_CT_ESTABLISHED_REPLY } from '../ctinfo';
 import { extOf } from '../entries';
 import { expectRegister } from '../expect';
+import { helperOf } from '../fields';
 import { PROTO_TCP, replyDst, replySrc } from '../tuple';
 import { rememberLineStart, startsLine } from './ftp-lines';
 import {
@@ -45,7 +46,7 @@ function expectDataConnection(ct: usize, dir: i32, announced: u32): bool {
   const other = 1 - dir;
   return expectRegister(
     ct, sourceOf(ct, other), 0xffffffff, announced, foundPort, 0, 0, PROTO_TCP,
-    load<u8>(ct, CT_HELPER), FTP_MAX_EXPECTED, timeoutMs(CTO_FTP_EXPECT),
+    helperOf(ct), FTP_MAX_EXPECTED, timeoutMs(CTO_FTP_EXPECT),
   );
 }
 

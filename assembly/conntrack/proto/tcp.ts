@@ -2,7 +2,7 @@
 // checks, which packets may create a conntrack, and per packet the state tables with their
 // special cases, window tracking (tcp-window.ts), timeouts and ASSURED.
 import {
-  CT_EXPIRES, CT_STATE, CT_STATUS, CTF_TCP_IGNORE_INVALID_RST, CTF_TCP_LOOSE, CTN_IGNORED,
+  CT_EXPIRES, CTF_TCP_IGNORE_INVALID_RST, CTF_TCP_LOOSE, CTN_IGNORED,
   CTN_WINDOW_UNJUDGED, CTO_TCP_CLOSE, CTO_TCP_RETRANS, CTO_TCP_UNACK, CTR_NONE,
   CTR_TCP_BAD_FLAGS, CTR_TCP_CANNOT_CREATE, CTR_TCP_INVALID_RST, CTR_TCP_STATE, CTR_TRUNCATED,
   CTSTATUS_ASSURED, CTSTATUS_SEEN_REPLY, PF2_TRUNCATED_L4, PF_L4, PKT_FLAGS, PKT_FLAGS2, PKT_TCPFLAGS,
@@ -14,6 +14,7 @@ import { ctFlags, nowMs, timeoutMs } from '../clock';
 import { maxRetrans } from '../config';
 import * as core from '../core';
 import { DIR_ORIGINAL, DIR_REPLY, TRK_ACCEPT, TRK_IGNORE, TRK_INVALID, TRK_REPEAT } from '../ctinfo';
+import { addStatus, hasStatus, setTcpState, statusOf, tcpStateOf } from '../fields';
 import { checksumError } from './checksum';
 import {
   addSideFlags, ignoredAck, ignoredSynFlags, ignoredSynScale, ignoredSynWindow, lastClass,
@@ -53,8 +54,7 @@ export function tcpNew(ct: usize, rec: usize): u32 {
   const pickup = verdict != TCP_SYN_SENT;
   if (pickup && (ctFlags() & CTF_TCP_LOOSE) == 0) return CTR_TCP_CANNOT_CREATE;
 
-  store<u8>(ct, <u8>TCP_NONE, CT_STATE);
-  resetConnection(ct, CLASS_NONE);
+  resetConnection(ct, <u8>TCP_NONE, CLASS_NONE);
   const window = seg.window == 0 ? 1 : seg.window;
   setTdEnd(ct, DIR_ORIGINAL, seg.end);
   setTdMaxWin(ct, DIR_ORIGINAL, window);
@@ -82,7 +82,7 @@ function forgetWindows(ct: usize): void {
 
 /** The kernel's nf_conntrack_tcp_established: ESTABLISHED and ASSURED. */
 function establishedAndAssured(ct: usize, state: u8): bool {
-  return state == TCP_ESTABLISHED && (load<u16>(ct, CT_STATUS) & CTSTATUS_ASSURED) != 0;
+  return state == TCP_ESTABLISHED && hasStatus(ct, CTSTATUS_ASSURED);
 }
 
 /** tcp_can_early_drop's states: closing, so the tuple may already have been reused. */
@@ -178,7 +178,7 @@ function judgeRst(ct: usize, dir: i32, oldState: u8): i32 {
   if (closing(oldState)) return RST_SKIP_WINDOW;
   if (seg.noSeq) return RST_CHECK_WINDOW;
   const peer = dir ^ 1;
-  const status = load<u16>(ct, CT_STATUS);
+  const status = statusOf(ct);
   const last = lastClass(ct);
   if ((sideFlags(ct, peer) & TDF_MAXACK_SET) != 0 && last != CLASS_SYN) {
     const peerMaxAck = maxAck(ct, peer);
@@ -206,7 +206,7 @@ function judgeRst(ct: usize, dir: i32, oldState: u8): i32 {
  * connection shortens a long timer to the unacknowledged timeout (dead connections go sooner).
  */
 function shortenTimerAfterInvalid(ct: usize, dir: i32): void {
-  if ((load<u16>(ct, CT_STATUS) & CTSTATUS_ASSURED) == 0) return;
+  if (!hasStatus(ct, CTSTATUS_ASSURED)) return;
   if (seg.cls != CLASS_RST && seg.cls != CLASS_FIN) return;
   const last = lastClass(ct);
   if (lastDir(ct) != dir && (last == CLASS_FIN || last == CLASS_RST)) {
@@ -234,7 +234,7 @@ function timeoutFor(ct: usize, newState: u8): u32 {
 /** nf_conntrack_tcp_packet: the packet on `ct` travelling in direction `dir`. */
 export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
   seg.readSegment(rec);
-  let oldState = load<u8>(ct, CT_STATE);
+  let oldState = tcpStateOf(ct);
   let newState = nextState(dir, seg.cls, oldState);
   let checkWindow = true;
 
@@ -277,7 +277,7 @@ export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
       if (seg.cls == CLASS_ACK) setLastFlag(ct, LF_WINDOW_ZERO, false);
     } else {
       // The stored state, not oldState: a resynchronisation pretends SYN_SENT only to the table.
-      const judged = inWindow(ct, dir, load<u8>(ct, CT_STATE));
+      const judged = inWindow(ct, dir, tcpStateOf(ct));
       if (judged == WINDOW_IGNORE) return ignored();
       if (judged != WINDOW_ACCEPT) {
         shortenTimerAfterInvalid(ct, dir);
@@ -288,11 +288,11 @@ export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
 
   // In window from here on.
   setLast(ct, dir, seg.cls);
-  store<u8>(ct, newState, CT_STATE);
+  setTcpState(ct, newState);
   if (oldState != newState && newState == TCP_FIN_WAIT) addSideFlags(ct, dir, TDF_CLOSE_INIT);
 
   let timeout = timeoutFor(ct, newState);
-  const status = load<u16>(ct, CT_STATUS);
+  const status = statusOf(ct);
   if ((status & CTSTATUS_SEEN_REPLY) == 0) {
     if (seg.cls == CLASS_RST) {
       // Only a RST came back (or the opener gave up): no connection worth keeping (§0).
@@ -306,7 +306,7 @@ export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
     if (newState == TCP_ESTABLISHED && timeout > unackCap) timeout = unackCap;
   } else if ((status & CTSTATUS_ASSURED) == 0 && (oldState == TCP_SYN_RECV || oldState == TCP_ESTABLISHED)
     && newState == TCP_ESTABLISHED) {
-    store<u16>(ct, status | CTSTATUS_ASSURED, CT_STATUS);
+    addStatus(ct, CTSTATUS_ASSURED);
   }
   store<u32>(ct, nowMs + timeout, CT_EXPIRES);
   return TRK_ACCEPT;

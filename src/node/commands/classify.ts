@@ -1,24 +1,38 @@
-// nfwasm classify CAPTURE --rules R [--host H] [--records FILE|-] [--save-counters FILE] [--conntrack FILE]
+// nfwasm classify CAPTURE --rules R [--host H] [--records FILE|-] [--format jsonl|msgpack|csv]
+//   [--only LIST] [--save-counters FILE] [--list-counters FILE] [--conntrack FILE] [--write FILE]
 // CAPTURE is a pcap/pcapng file, JSON lines of packet records (docs/packet-records.md) or kernel
 // LOG lines (docs/log-lines.md), told apart by content. Every input frame, record or line yields
-// one output record, in order: what cannot be parsed yields UNPARSED with the reason, IPv6 and
-// non-IP frames NOT_EVALUATED.
-import { Engine, type PacketResult } from '../../engine/engine.js';
-import { encodeBatch } from '../../packets/encode.js';
-import type { PacketInput } from '../../packets/types.js';
-import { notEvaluatedRecord, outputRecord, unparsedRecord, type OutputRecord } from '../../output/record.js';
+// one output record, in order (src/node/stream.ts); --only chooses which are written, the summary
+// and the counters count them all. Outputs: docs/outputs.md.
+import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { PcapngAnnotator, type RandomAccessBytes } from '../../capture/pcapng-writer.js';
+import { Engine } from '../../engine/engine.js';
+import { annotation } from '../../output/annotation.js';
+import { isRecordFormat, recordEncoder, RECORD_FORMATS, type RecordFormat } from '../../output/encode.js';
+import { parseOnly, type RecordFilter } from '../../output/only.js';
+import { formatList } from '../../ruleset/print-list.js';
 import { formatSave } from '../../ruleset/print-save.js';
+import type { Ruleset } from '../../ruleset/types.js';
 import { openSink } from '../files.js';
-import { openInput } from '../inputs.js';
-import type { CaptureBatch } from '../../capture/index.js';
+import { openInput, type Input } from '../inputs.js';
 import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
+import { ProgressMeter } from '../progress.js';
+import { classifyInput, openByteOutput } from '../stream.js';
 import { Summary } from '../summary.js';
 
 export interface ClassifyOptions {
   rules: string;
   host?: string;
   records?: string;
+  /** jsonl (default), msgpack or csv. */
+  format?: string;
+  /** Comma list of verdicts and ctstates: only those records are written. */
+  only?: string;
   saveCounters?: string;
+  /** Write `iptables -L -v -n --line-numbers` of every table here after the run. */
+  listCounters?: string;
+  /** Write the capture with a comment per packet here (pcapng). */
+  write?: string;
   batch?: number;
   quiet?: boolean;
   /** Write the final conntrack table and expectations (conntrack -L form) here. */
@@ -27,7 +41,14 @@ export interface ClassifyOptions {
   in?: string;
 }
 
+const INPUT_NAMES = { pcap: 'pcap', pcapng: 'pcapng', json: 'JSON lines', log: 'LOG lines' } as const;
+
 export async function classifyCommand(capture: string, opts: ClassifyOptions): Promise<Summary> {
+  // Option mistakes are reported before anything is read.
+  const format = recordFormat(opts.format);
+  const only: RecordFilter | undefined = opts.only !== undefined ? parseOnly(opts.only) : undefined;
+  if (opts.write !== undefined && capture === '-') throw new Error('--write copies the capture\'s frames from its file: give a capture file, not stdin');
+
   const ruleset = loadRulesetFile(opts.rules);
   printWarnings(ruleset.warnings);
   const host = loadHostFile(opts.host, opts.quiet);
@@ -36,103 +57,151 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   // Said once, before any record: which conntrack modes the results were computed under.
   if (!opts.quiet) for (const mode of engine.conntrackModes()) process.stderr.write(`nfwasm: conntrack ${mode}\n`);
 
-  const sink = openSink(opts.records ?? '-');
-  const summary = new Summary();
-  const batchSize = opts.batch ?? 4096;
-  const batch = new Batch(batchSize);
-
-  let noticesShown = 0;
-  const emit = (records: OutputRecord[]) => {
-    for (; noticesShown < engine.notices.length; noticesShown++) process.stderr.write(`nfwasm: ${engine.notices[noticesShown]}\n`);
-    for (const rec of records) {
-      summary.add(rec);
-      sink.write(JSON.stringify(rec) + '\n');
-    }
-  };
-
   const input = await openInput(capture, { inInterface: opts.in });
+  const annotated = opts.write !== undefined ? AnnotatedCaptureFile.open(capture, input, opts.write) : undefined;
   if (!opts.quiet) for (const caveat of input.caveats) process.stderr.write(`nfwasm: note: ${caveat}\n`);
-  if (input.kind === 'capture') {
-    let n = 0;
-    for await (const batch of input.batches) {
-      emit(captureRecords(engine, batch, n));
-      n += batch.frames.length;
-    }
-    for (const warning of input.warnings) process.stderr.write(`nfwasm: warning: ${warning}\n`);
-  } else {
-    // Errors name the file and line; `n` counts output records.
-    let n = 0;
-    for await (const item of input.items) {
-      n++;
-      if (item.kind === 'packet') batch.addPacket(n, item.packet);
-      else if (item.kind === 'not-evaluated') batch.addOther(notEvaluatedRecord(n, item.reason));
-      else {
-        batch.addOther(unparsedRecord(n, item.message));
-        process.stderr.write(`nfwasm: ${item.message}\n`);
-      }
-      if (batch.full) emit(batch.run(engine));
-    }
-    emit(batch.run(engine));
-  }
-  await sink.close();
 
-  if (opts.conntrack) {
-    const out = openSink(opts.conntrack);
-    out.write(engine.formatConntrack());
-    await out.close();
+  const summary = new Summary({ input: `${INPUT_NAMES[input.format]} (${capture === '-' ? 'stdin' : capture})`, conntrackModes: engine.conntrackModes() });
+  const output = openByteOutput(opts.records ?? '-');
+  const encoder = recordEncoder(format);
+  const progress = new ProgressMeter(process.stderr, capture === '-' ? undefined : sizeOf(capture));
+  const say = (message: string) => process.stderr.write(`nfwasm: ${message}\n`);
+  try {
+    const head = encoder.start();
+    if (head) await output.write(head);
+    for await (const batch of classifyInput(engine, input, { batchSize: opts.batch, onMessage: say })) {
+      for (const rec of batch.records) summary.add(rec);
+      if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
+      const kept = only ? batch.records.filter(only) : batch.records;
+      summary.written += kept.length;
+      if (kept.length) await output.write(encoder.encode(kept));
+      if (!opts.quiet) progress.update(summary.packets, batch.inputOffset);
+      if (output.closed) break;
+    }
+    annotated?.finish();
+  } finally {
+    progress.done();
+    annotated?.close();
   }
-  if (opts.saveCounters) {
-    const out = openSink(opts.saveCounters);
-    out.write(formatSave(engine.countersInto(), { counters: true }));
-    await out.close();
-  }
+  await output.close();
+
+  if (opts.conntrack) await writeText(opts.conntrack, engine.formatConntrack());
+  const counted = opts.saveCounters || opts.listCounters ? engine.countersInto() : undefined;
+  if (counted && opts.saveCounters) await writeText(opts.saveCounters, formatSave(counted, { counters: true }));
+  if (counted && opts.listCounters) await writeText(opts.listCounters, listCounters(counted));
   if (!opts.quiet) process.stderr.write(summary.format());
   return summary;
 }
 
-/** One record per frame of a capture batch, numbered on from `before` frames. */
-function captureRecords(engine: Engine, batch: CaptureBatch, before: number): OutputRecord[] {
-  const results = batch.count ? engine.classify(batch.records, batch.count, batch.payloads) : [];
-  return batch.frames.map((frame, i) => {
-    const n = before + i + 1;
-    if (frame.record !== undefined) return outputRecord(n, results[frame.record]);
-    const reason = `frame ${n} at byte ${frame.offset}: ${frame.reason ?? frame.status}`;
-    return frame.status === 'truncated' || frame.status === 'malformed' ? unparsedRecord(n, reason) : notEvaluatedRecord(n, reason);
-  });
+function recordFormat(name: string | undefined): RecordFormat {
+  const format = name ?? 'jsonl';
+  if (!isRecordFormat(format)) throw new Error(`--format: unknown "${format}" (known: ${RECORD_FORMATS.join(', ')})`);
+  return format;
 }
 
-/** Up to `size` input records, parsed packets kept in order, unparsed ones kept in place. */
-class Batch {
-  private packets: PacketInput[] = [];
-  /** In input order: a packet's record number, or the finished record of a non-packet item. */
-  private slots: (number | OutputRecord)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  get full(): boolean {
-    return this.slots.length >= this.size;
+function sizeOf(path: string): number | undefined {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
   }
+}
 
-  addPacket(n: number, input: PacketInput): void {
-    this.packets.push(input);
-    this.slots.push(n);
-  }
+async function writeText(path: string, text: string): Promise<void> {
+  const out = openSink(path);
+  out.write(text);
+  await out.close();
+}
 
-  addOther(record: OutputRecord): void {
-    this.slots.push(record);
-  }
+/** `iptables -t T -L -v -n --line-numbers` for every table the ruleset has, each under a comment naming it. */
+export function listCounters(ruleset: Ruleset): string {
+  return ruleset.tables
+    .map((table) => `# iptables -t ${table.name} -L -v -n --line-numbers\n${formatList(ruleset, { table: table.name, verbose: true, numeric: true, lineNumbers: true })}`)
+    .join('\n');
+}
 
-  run(engine: Engine): OutputRecord[] {
-    let results: PacketResult[] = [];
-    if (this.packets.length) {
-      const { records, payloads, ctstateGiven } = encodeBatch(this.packets);
-      engine.noteClaimedCtstate(ctstateGiven);
-      results = engine.classify(records, this.packets.length, payloads);
+/** The input capture re-read by offset, a window at a time (the frames come in file order). */
+class FileWindow implements RandomAccessBytes {
+  private buffer = new Uint8Array(1 << 20);
+  private start = 0;
+  private length = 0;
+
+  constructor(private readonly fd: number) {}
+
+  read(offset: number, length: number): Uint8Array {
+    if (offset < this.start || offset + length > this.start + this.length) {
+      if (length > this.buffer.length) this.buffer = new Uint8Array(length);
+      this.start = offset;
+      this.length = readSync(this.fd, this.buffer, 0, this.buffer.length, offset);
     }
-    let next = 0;
-    const out = this.slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot));
-    this.packets = [];
-    this.slots = [];
-    return out;
+    const from = offset - this.start;
+    return this.buffer.subarray(from, Math.min(from + length, this.length));
+  }
+}
+
+/** --write: the capture's frames with their verdicts as comments, as pcapng. */
+class AnnotatedCaptureFile {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly annotator: PcapngAnnotator;
+
+  private constructor(
+    private readonly inputFd: number,
+    private readonly outputFd: number,
+  ) {
+    this.annotator = new PcapngAnnotator(new FileWindow(inputFd), (chunk) => this.write(chunk));
+  }
+
+  static open(capture: string, input: Input, outputPath: string): AnnotatedCaptureFile {
+    if (input.kind !== 'capture') throw new Error(`--write annotates captures (pcap, pcapng); ${capture} is ${INPUT_NAMES[input.format]}`);
+    const inputFd = openSync(capture, 'r');
+    if (!fstatSync(inputFd).isFile()) {
+      closeSync(inputFd);
+      throw new Error(`--write re-reads the capture's frames: ${capture} must be a regular file`);
+    }
+    let outputFd: number;
+    try {
+      outputFd = openSync(outputPath, 'w');
+    } catch (err) {
+      closeSync(inputFd);
+      throw new Error(`${outputPath}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    return new AnnotatedCaptureFile(inputFd, outputFd);
+  }
+
+  add(frames: readonly { offset: number; caplen: number; comment: string }[]): void {
+    for (const frame of frames) this.annotator.add(frame);
+    this.flush();
+  }
+
+  finish(): void {
+    this.annotator.finish();
+    this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.inputFd);
+    closeSync(this.outputFd);
+  }
+
+  private write(chunk: Uint8Array): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const all = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    for (const chunk of this.pending) {
+      all.set(chunk, at);
+      at += chunk.length;
+    }
+    for (let done = 0; done < all.length; ) done += writeSync(this.outputFd, all, done);
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 }

@@ -25,7 +25,7 @@ test('tcp SYN arriving on eth0', () => {
   assert.equal(parseTraceSpec('tcp 198.51.100.7:41327 > 203.0.113.10:21 syn in eth0'), {
     ts: 0, localOut: false, inIface: 'eth0', src: ip('198.51.100.7'), dst: ip('203.0.113.10'), proto: 6,
     length: 40, ttl: 64, tos: 0, fragOffset: 0, moreFragments: false, dontFragment: false, mark: 0,
-    sport: 41327, dport: 21, tcpFlags: 0x02, seq: 0, ack: 0, window: 64240,
+    sport: 41327, dport: 21, tcpFlags: 0x02, window: 64240, // seq/ack unknown
   });
 });
 

@@ -46,16 +46,8 @@ const PORT_FIELDS: readonly PacketField[] = ['sport', 'dport'];
 
 export type PacketDraft = Partial<PacketInput>;
 
-/**
- * Marks a TCP packet whose description gave neither seq nor ack: seq/ack are filled with 0 for
- * the LOG line, but conntrack must not judge windows on them (PF2_NO_SEQ). A symbol key, so the
- * marker travels with the object (and spreads) without being a PacketInput field.
- */
-export const SEQ_UNKNOWN: unique symbol = Symbol('nfwasm.seqUnknown');
-
 /** Whether `p`'s TCP sequence and acknowledgement numbers are unknown. */
 export function seqUnknown(p: PacketInput): boolean {
-  if ((p as PacketInput & { [SEQ_UNKNOWN]?: boolean })[SEQ_UNKNOWN]) return true;
   return p.seq === undefined && p.ack === undefined;
 }
 
@@ -107,10 +99,13 @@ export function completePacket(d: PacketDraft): PacketInput {
   ]);
   if (firstFragment && proto === PROTO_TCP) {
     p.tcpFlags = d.tcpFlags;
-    p.seq = d.seq ?? 0;
-    p.ack = d.ack ?? 0;
+    // Neither seq nor ack given: both stay undefined, and conntrack does not judge windows on
+    // them (PF2_NO_SEQ); one given: the other is 0, as the header would carry it.
+    if (d.seq !== undefined || d.ack !== undefined) {
+      p.seq = d.seq ?? 0;
+      p.ack = d.ack ?? 0;
+    }
     p.window = d.window ?? DEFAULT_TCP_WINDOW;
-    if (d.seq === undefined && d.ack === undefined) (p as PacketInput & { [SEQ_UNKNOWN]?: boolean })[SEQ_UNKNOWN] = true;
   }
   if (firstFragment && proto === PROTO_ICMP) {
     p.icmpType = d.icmpType;

@@ -53,12 +53,9 @@ export function packetFromLog(d: LoggedIpv4, link: LinkFields, ts: number): Pack
   } else if (d.icmp) {
     setDefined(draft, { icmpType: d.icmp.type, icmpCode: d.icmp.code, icmpId: d.icmp.id, icmpSeq: d.icmp.seq });
   }
+  // SEQ=/ACK= not logged (no --log-tcp-sequence): completePacket leaves them unset, and the
+  // encoder marks the packet PF2_NO_SEQ
   const p = completed(draft);
-  if (d.tcp && d.tcp.seq === undefined) {
-    // not logged (no --log-tcp-sequence): left unset so the encoder marks PF2_NO_SEQ
-    delete p.seq;
-    delete p.ack;
-  }
   if (d.tcp?.options instanceof Uint8Array) {
     const options = summarizeTcpOptions(d.tcp.options);
     p.tcpOptions = options.kinds;

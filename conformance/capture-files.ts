@@ -11,7 +11,9 @@ export interface CapturedFrame {
   bytes: Uint8Array;
 }
 
-const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_ETHERNET = 1;
+/** Linux netfilter NFLOG messages (tcpdump -i nflog:GROUP). */
+export const LINKTYPE_NFLOG = 239;
 const OPT_IF_NAME = 2;
 
 function pad4(n: number): number {
@@ -77,14 +79,14 @@ export function writePcapng(interfaceNames: readonly string[], frames: readonly 
   return concat(parts);
 }
 
-/** The frames of a classic pcap file (as tcpdump -w writes it), in file order. */
-export function readPcap(data: Uint8Array): Uint8Array[] {
+/** The frames of a classic pcap file (as tcpdump -w writes it) of the given link type, in file order. */
+export function readPcap(data: Uint8Array, linkType = LINKTYPE_ETHERNET): Uint8Array[] {
   if (data.length === 0) return []; // tcpdump ended before writing its header: nothing was seen
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const magic = v.getUint32(0, true);
   const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   if (!little && v.getUint32(0, false) !== 0xa1b2c3d4 && v.getUint32(0, false) !== 0xa1b23c4d) throw new Error('not a pcap file');
-  if (v.getUint32(20, little) !== LINKTYPE_ETHERNET) throw new Error(`pcap link type ${v.getUint32(20, little)}: Ethernet expected`);
+  if (v.getUint32(20, little) !== linkType) throw new Error(`pcap link type ${v.getUint32(20, little)}: ${linkType} expected`);
   const frames: Uint8Array[] = [];
   for (let at = 24; at + 16 <= data.length; ) {
     const caplen = v.getUint32(at + 8, little);

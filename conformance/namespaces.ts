@@ -99,3 +99,16 @@ export function createLab(lab: Lab): void {
   for (const key of ['all', 'default', LAB.client.routerIface, LAB.server.routerIface]) sysctl(lab.router, `net.ipv4.conf.${key}.rp_filter=0`);
   sysctl(lab.router, 'net.ipv4.ip_forward=1');
 }
+
+/**
+ * Permanent neighbour entries on the router for hosts other than the lab's own that the traffic
+ * sends to on a directly attached side (e.g. 198.51.100.7): all point at that side's peer MAC, so
+ * the router delivers to the peer's wire instead of queueing the packet behind an ARP request
+ * nobody answers.
+ */
+export function addNeighbours(lab: Lab, side: Side, addrs: Iterable<string>): void {
+  for (const addr of addrs) {
+    assertTestNet(addr);
+    run(inNs(lab.router, ['ip', 'neigh', 'replace', addr, 'lladdr', LAB[side].peerMac, 'nud', 'permanent', 'dev', LAB[side].routerIface]));
+  }
+}

@@ -28,7 +28,12 @@ export function summaryLine(r: CaseReport): string {
   const ct = r.conntrack.onlyKernel.length + r.conntrack.onlyNfwasm.length;
   return `${status} ${r.name} [${r.backend}]: ${agreeing}/${packets} packets, ` +
     `${r.counters.compared - r.counters.divergences.length}/${r.counters.compared} counters, ` +
-    `conntrack ${ct ? `${ct} lines differ` : 'same'} (${r.seconds.toFixed(1)} s)`;
+    `conntrack ${ct ? `${ct} lines differ` : 'same'}, ${ctstateSummary(r)} (${r.seconds.toFixed(1)} s)`;
+}
+
+function ctstateSummary(r: CaseReport): string {
+  const c = r.ctstates;
+  return c.probed ? `${c.compared - c.differing.length}/${c.compared} ctstates` : 'ctstate not probed';
 }
 
 export function formatReport(r: CaseReport): string {
@@ -39,6 +44,12 @@ export function formatReport(r: CaseReport): string {
     lines.push('  first packet divergence:');
     for (let i = Math.max(0, first - CONTEXT_BEFORE); i < first; i++) lines.push(packetLine(r.verdicts.packets[i], '   '));
     lines.push(packetLine(r.verdicts.packets[first], '  >'));
+  }
+  const firstCt = r.ctstates.differing[0];
+  if (firstCt) {
+    const p = r.verdicts.packets[firstCt.index];
+    lines.push(`  first ctstate divergence (${r.ctstates.differing.length} packets differ):`);
+    lines.push(`  > #${p.n} from ${p.side}: ${p.text}\n      kernel ctstate: ${firstCt.kernel}; nfwasm: ${nfwasmDetail(p.record)}`);
   }
   for (const a of r.verdicts.answers) {
     lines.push(`  router-made frames on the ${a.side} side: kernel [${a.kernel.join(', ')}], nfwasm expects [${a.nfwasm.join(', ')}]`);

@@ -11,11 +11,14 @@ import { formatSave } from '../src/ruleset/print-save.js';
 import { readPcapng } from './capture-files.js';
 import { releaseLab, trackLab } from './cleanup.js';
 import { compareConntrack, type ConntrackComparison } from './compare-conntrack.js';
+import { compareCtstates, type CtstateComparison } from './compare-ctstates.js';
 import { compareCounters, type CounterComparison } from './compare-counters.js';
 import { compareVerdicts, type VerdictComparison } from './compare-verdicts.js';
+import { kernelCtstates, probeApplies, withProbe } from './ctstate-probe.js';
 import { replayInKernel, type Backend, type KernelResult } from './kernel-run.js';
-import { LAB, routerHostModel, type Side } from './lab.js';
-import { createLab, labNames, removeStaleNamespaces } from './namespaces.js';
+import { formatIPv4, LAB, parseIPv4, routerHostModel, type Side } from './lab.js';
+import { addNeighbours, createLab, labNames, removeStaleNamespaces } from './namespaces.js';
+import { ipv4Of } from './packet-view.js';
 import type { TrafficFrame } from './traffic.js';
 
 export interface CaseOptions {
@@ -34,6 +37,7 @@ export interface CaseReport {
   counters: CounterComparison;
   verdicts: VerdictComparison;
   conntrack: ConntrackComparison;
+  ctstates: CtstateComparison;
   kernel: KernelResult;
   nfwasmConntrack: string;
   /** Kept when the case diverged, for a closer look. */
@@ -58,6 +62,19 @@ export function framesOfCapture(path: string): TrafficFrame[] {
     if (!side) throw new Error(`${path}: frame ${i + 1} is on interface ${interfaces[f.iface] ?? f.iface}, not ${LAB.client.routerIface} or ${LAB.server.routerIface}`);
     return { side, bytes: f.bytes };
   });
+}
+
+/** Addresses the frames send to on `side`'s own subnet, other than the lab's two stations there. */
+function attachedHosts(frames: readonly TrafficFrame[], side: Side): Set<string> {
+  const station = LAB[side];
+  const subnet = (a: number) => a >>> (32 - station.prefix);
+  const known = [station.peerAddr, station.routerAddr].map((a) => parseIPv4(a)!);
+  const hosts = new Set<string>();
+  for (const f of frames) {
+    const dst = ipv4Of(f.bytes)?.dst;
+    if (dst !== undefined && subnet(dst) === subnet(known[0]) && !known.includes(dst)) hosts.add(formatIPv4(dst));
+  }
+  return hosts;
 }
 
 /** iptables-restore input: save text as given, an iptables command script as nfwasm prints it. */
@@ -89,7 +106,10 @@ export async function runCase(opts: CaseOptions): Promise<CaseReport> {
   let kernel: KernelResult;
   try {
     createLab(lab);
-    kernel = await replayInKernel(lab, opts.backend, rulesForRestore(opts.rulesPath, rulesText), opts.capturePath, workDir, injectorPath());
+    for (const side of ['client', 'server'] as const) addNeighbours(lab, side, attachedHosts(frames, side));
+    const rulesSave = rulesForRestore(opts.rulesPath, rulesText);
+    const probe = probeApplies(rulesSave);
+    kernel = await replayInKernel(lab, opts.backend, probe ? withProbe(rulesSave) : rulesSave, opts.capturePath, workDir, injectorPath(), probe);
   } finally {
     releaseLab(lab);
   }
@@ -103,11 +123,12 @@ export async function runCase(opts: CaseOptions): Promise<CaseReport> {
   const verdicts = compareVerdicts(frames, records, kernel.arrived);
   const nfwasmConntrack = readFileSync(out('nfwasm-conntrack.txt'), 'utf8');
   const conntrack = compareConntrack(kernel.conntrack + kernel.expectations, nfwasmConntrack);
+  const ctstates = compareCtstates(kernel.probe && kernelCtstates(frames, kernel.probe), records);
   const agree = counters.divergences.length === 0 && verdicts.firstDivergence === undefined && verdicts.answers.length === 0 &&
-    conntrack.onlyKernel.length === 0 && conntrack.onlyNfwasm.length === 0;
+    conntrack.onlyKernel.length === 0 && conntrack.onlyNfwasm.length === 0 && ctstates.differing.length === 0;
   if (agree) rmSync(workDir, { recursive: true, force: true });
   return {
-    name: opts.name, backend: opts.backend, agree, counters, verdicts, conntrack, kernel, nfwasmConntrack,
+    name: opts.name, backend: opts.backend, agree, counters, verdicts, conntrack, ctstates, kernel, nfwasmConntrack,
     workDir: agree ? undefined : workDir,
     seconds: (performance.now() - started) / 1000,
   };

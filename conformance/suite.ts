@@ -1,4 +1,6 @@
-// npm run conformance: every fixed case of test/conformance/*.case.ts, with the legacy backend
+// npm run conformance [-- [NAME…] [--skip NAME]… [--random N] [--seed S] [--with reject,ttl] [--no-fixed]]: the fixed
+// cases of test/conformance/*.case.ts (those whose name contains one of the NAMEs, if given, and
+// none of the --skip ones) plus N seeded random cases (random-ruleset.ts), with the legacy backend
 // and, where iptables-nft exists, the nft backend too. Prints one line per case and backend
 // (details for those that diverge) and a closing "N passed, N failed" line. Skips loudly, and
 // exits 0, where the machine cannot run the kernel side.
@@ -9,19 +11,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConformanceCase } from './case.js';
 import type { Backend } from './kernel-run.js';
 import { missingForKernelRun, skipBanner } from './preflight.js';
+import { randomCases } from './random-ruleset.js';
+import { parseSuiteArgs, selected, type SuiteArgs } from './suite-args.js';
 import { formatReport } from './report.js';
 import { runCase } from './run-case.js';
 
 const CASES_DIR = fileURLToPath(new URL('../test/conformance/', import.meta.url));
 
-async function loadCases(filter?: string): Promise<ConformanceCase[]> {
-  const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.case.ts')).sort();
+async function loadCases(args: SuiteArgs): Promise<ConformanceCase[]> {
   const cases: ConformanceCase[] = [];
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(join(CASES_DIR, file)).href)) as { default: ConformanceCase };
-    if (!filter || mod.default.name.includes(filter)) cases.push(mod.default);
+  if (args.fixed) {
+    const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.case.ts')).sort();
+    for (const file of files) {
+      const mod = (await import(pathToFileURL(join(CASES_DIR, file)).href)) as { default: ConformanceCase };
+      cases.push(mod.default);
+    }
   }
-  return cases;
+  cases.push(...randomCases(args.random, args.seed, args.with));
+  return cases.filter((c) => selected(args, c.name));
 }
 
 async function main(): Promise<number> {
@@ -31,7 +38,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const backends: Backend[] = missingForKernelRun('nft').length ? ['legacy'] : ['legacy', 'nft'];
-  const cases = await loadCases(process.argv[2]);
+  const cases = await loadCases(parseSuiteArgs(process.argv.slice(2)));
   const dir = mkdtempSync(join(tmpdir(), 'nfwc-cases-'));
   let passed = 0;
   let failed = 0;
@@ -43,10 +50,21 @@ async function main(): Promise<number> {
       writeFileSync(rulesPath, c.rules);
       writeFileSync(capturePath, c.traffic().toPcapng());
       for (const backend of backends) {
-        const report = await runCase({ name: c.name, rulesPath, capturePath, backend });
+        let report;
+        try {
+          report = await runCase({ name: c.name, rulesPath, capturePath, backend });
+        } catch (err) {
+          // One broken case (e.g. a random ruleset nfwasm refuses) must not hide the others.
+          process.stdout.write(`ERROR   ${c.name} [${backend}]: ${(err as Error).message}\n`);
+          failed++;
+          continue;
+        }
         process.stdout.write(formatReport(report));
         if (report.agree) passed++;
-        else failed++;
+        else {
+          failed++;
+          if (report.workDir) writeFileSync(join(report.workDir, 'rules.txt'), c.rules);
+        }
       }
     }
   } finally {

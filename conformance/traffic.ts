@@ -4,10 +4,9 @@
 // every checksum is right, unless a case asks for an odd packet on purpose.
 import { LAB, parseIPv4, sideOf, type Side } from './lab.js';
 import { writePcapng, type CapturedFrame } from './capture-files.js';
-import {
-  ethernet, icmp, ipv4, PROTO_ICMP, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, tcp, text, udp,
-  type TcpFields,
-} from './frames.js';
+import { ethernet, icmp, internetChecksum, ipv4, PROTO_ICMP, PROTO_TCP, PROTO_UDP, tcp, text, udp, type TcpFields } from './frames.js';
+import { writeFtpSession, type FtpSessionOptions } from './ftp-session.js';
+import { TcpConversation } from './tcp-conversation.js';
 
 const ETHERTYPE_IPV4 = 0x0800;
 const FRAME_GAP_US = 1000n;
@@ -69,9 +68,8 @@ export class Traffic {
 
   /** A SYN answered by RST/ACK (nobody listening). */
   tcpRefused(from: Endpoint, to: Endpoint, isn = 1000): this {
-    const [fromSide, toSide] = sides(from, to);
-    this.tcpSegment(fromSide, from, to, { seq: isn, ack: 0, flags: TCP_SYN, options: MSS_1460 });
-    return this.tcpSegment(toSide, to, from, { seq: 0, ack: isn + 1, flags: TCP_RST | TCP_ACK, window: 0 });
+    this.tcp(from, to, { opener: isn }).refused();
+    return this;
   }
 
   /**
@@ -79,27 +77,46 @@ export class Traffic {
    * acknowledged), then the client closes and the server closes back.
    */
   tcpSession(from: Endpoint, to: Endpoint, opts: { request?: string; response?: string; clientIsn?: number; serverIsn?: number } = {}): this {
-    const [c, s] = sides(from, to);
-    const request = text(opts.request ?? 'GET / HTTP/1.0\r\n\r\n');
-    const response = text(opts.response ?? 'HTTP/1.0 200 OK\r\n\r\nhello');
-    let cseq = opts.clientIsn ?? 0x1000_0000;
-    let sseq = opts.serverIsn ?? 0x7000_0000;
-    this.tcpSegment(c, from, to, { seq: cseq, ack: 0, flags: TCP_SYN, options: MSS_1460 });
-    cseq += 1;
-    this.tcpSegment(s, to, from, { seq: sseq, ack: cseq, flags: TCP_SYN | TCP_ACK, options: MSS_1460 });
-    sseq += 1;
-    this.tcpSegment(c, from, to, { seq: cseq, ack: sseq, flags: TCP_ACK });
-    this.tcpSegment(c, from, to, { seq: cseq, ack: sseq, flags: TCP_PSH | TCP_ACK }, request);
-    cseq += request.length;
-    this.tcpSegment(s, to, from, { seq: sseq, ack: cseq, flags: TCP_ACK });
-    this.tcpSegment(s, to, from, { seq: sseq, ack: cseq, flags: TCP_PSH | TCP_ACK }, response);
-    sseq += response.length;
-    this.tcpSegment(c, from, to, { seq: cseq, ack: sseq, flags: TCP_ACK });
-    this.tcpSegment(c, from, to, { seq: cseq, ack: sseq, flags: TCP_FIN | TCP_ACK });
-    cseq += 1;
-    this.tcpSegment(s, to, from, { seq: sseq, ack: cseq, flags: TCP_FIN | TCP_ACK });
-    sseq += 1;
-    return this.tcpSegment(c, from, to, { seq: cseq, ack: sseq, flags: TCP_ACK });
+    this.tcp(from, to, { opener: opts.clientIsn, answerer: opts.serverIsn })
+      .handshake()
+      .data('opener', opts.request ?? 'GET / HTTP/1.0\r\n\r\n')
+      .data('answerer', opts.response ?? 'HTTP/1.0 200 OK\r\n\r\nhello')
+      .close('opener');
+    return this;
+  }
+
+  /** A TCP connection from `from` to `to`, to be scripted step by step (tcp-conversation.ts). */
+  tcp(from: Endpoint, to: Endpoint, isn: { opener?: number; answerer?: number } = {}): TcpConversation {
+    const [a, b] = sides(from, to);
+    return new TcpConversation(this, from, to, { opener: a, answerer: b }, isn);
+  }
+
+  /** An FTP session of the given kind (ftp-session.ts). */
+  ftpSession(client: Endpoint, server: Endpoint, opts: FtpSessionOptions): this {
+    writeFtpSession(this, client, server, opts);
+    return this;
+  }
+
+  /**
+   * An ICMP error sent from `from` (any address on `side`) quoting the IP header and first 8
+   * payload bytes of a packet (frame index here, or a frame never sent), the way a host or router
+   * answers a packet it could not deliver (RFC 792). It goes to the quoted packet's source unless
+   * `to` says otherwise.
+   */
+  icmpError(side: Side, from: string, quotedFrame: number | TrafficFrame, type: number, code: number, opts: { to?: string } = {}): this {
+    const original = typeof quotedFrame === 'number' ? this.frames[quotedFrame] : quotedFrame;
+    if (!original) throw new Error(`icmpError: no frame ${quotedFrame} to quote`);
+    const headerLength = (original.bytes[14] & 15) * 4;
+    const quoted = Uint8Array.from(original.bytes.subarray(14, 14 + headerLength + 8));
+    // From beyond the router the quoted header is the one the router forwarded: TTL one lower.
+    if (side !== original.side) lowerTtl(quoted);
+    const to = opts.to ?? quoted.subarray(12, 16).join('.');
+    return this.ip(side, from, to, PROTO_ICMP, icmp(type, code, 0, quoted));
+  }
+
+  /** Index of the last frame written so far (for icmpError). */
+  get lastIndex(): number {
+    return this.frames.length - 1;
   }
 
   /** The frames as the router's capture would hold them: eth0 = client side, eth1 = server side. */
@@ -113,9 +130,6 @@ export class Traffic {
   }
 }
 
-/** MSS 1460, as every SYN of a real stack carries. */
-const MSS_1460 = new Uint8Array([2, 4, 0x05, 0xb4]);
-
 function sideOfEndpoint(e: Endpoint): Side {
   const side = sideOf(parseIPv4(e.addr) ?? 0);
   if (!side) throw new Error(`${e.addr} lies on neither side of the lab router`);
@@ -123,9 +137,19 @@ function sideOfEndpoint(e: Endpoint): Side {
 }
 
 /** Which side each end sends from: client-side subnet, else the server side (incl. 192.0.2.0/24). */
-function sides(from: Endpoint, to: Endpoint): [Side, Side] {
+export function sides(from: Endpoint, to: Endpoint): [Side, Side] {
   const a = sideOfEndpoint(from);
   const b = sideOfEndpoint(to);
   if (a === b) throw new Error(`${from.addr} and ${to.addr} are on the same side of the router`);
   return [a, b];
+}
+
+/** What forwarding does to an IPv4 header: TTL one lower, header checksum recomputed. */
+function lowerTtl(header: Uint8Array): void {
+  const headerLength = (header[0] & 15) * 4;
+  header[8]--;
+  header[10] = header[11] = 0;
+  const sum = internetChecksum(header.subarray(0, headerLength));
+  header[10] = sum >> 8;
+  header[11] = sum & 255;
 }

@@ -43,7 +43,7 @@ export function parseCsv(text: string): string[][] {
 
 const NUMBERS = new Set(['n', 'mark', 'ct_id']);
 const WORD_LISTS = new Set(['matched', 'ct_status']);
-const JSON_CELLS = new Set(['ct_note', 'logs', 'nflog', 'notes', 'defrag']);
+const JSON_CELLS = new Set(['ct_note', 'logs', 'nflog', 'notes', 'defrag', 'reply']);
 
 /** CSV rows back to records (empty cell = absent field or empty list), per the column rules in docs/outputs.md. */
 export function csvRecords(text: string): OutputRecord[] {

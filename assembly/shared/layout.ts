@@ -353,7 +353,10 @@ export const E_TABLE = 112; // u8 table id (for events)
 export const E_CHAIN_TAIL = 116; // u32 (added): entry index of the tail of the chain this entry is in;
 //                                  at a hook start it names the built-in chain's policy entry, the
 //                                  kernel's "underflow" (§4.2)
-// 113..115, 120..127 reserved
+export const E_CLASSIFIER = 120; // u32 (added): word index in the code area of the header of the
+//                                  classifier of the chain this rule is in; 0 = the chain is
+//                                  scanned linearly ("Classifier tables" below). 0 on tail entries.
+// 113..115, 124..127 reserved
 
 export const INV_SRC = 1;
 export const INV_DST = 2;
@@ -824,3 +827,86 @@ export const DFR_EMPTY = 5; // no data: queue discarded
 export const DFR_OVERSIZE = 6; // the datagram would exceed 65535 bytes: queue discarded
 export const DFR_ECN = 7; // ECN codepoints that cannot be combined (not-ECT with ECT/CE): discarded
 
+
+// ----------------------------------------------------------------------------------------------
+// (added) Classifier tables (issue 6: decision tables whose cost stays flat as rulesets grow).
+// For a chain with enough rules the compiler (src/compile/bitvector.ts) appends to the code area
+// a Lakshman-Stiliadis bit-vector classifier (as bpf-iptables' Linear Bit Vector Search) and sets
+// E_CLASSIFIER in every rule entry of the chain. Per field, the packet's value selects a row of
+// bits, one per rule of the chain: bit i is 0 only when rule i cannot match a packet with that
+// value. The AND of the rows is a superset of the matching rules; the traversal
+// (assembly/vm/traverse.ts) jumps to the lowest set bit at or after its position and checks that
+// entry exactly (basic match + match code), so first-match order, counters and events stay those
+// of the linear walk. A field the table leaves out, or a packet value it has no class for,
+// constrains nothing. Rows are CL_CHUNKS * 4 words (128 bits per chunk, zero past the last rule)
+// and start at a word index that is a multiple of 4, so they are 16-byte aligned in memory.
+// Every "row" below is the word index in the code area of a row (never 0).
+// Header: CL_HEADER_WORDS words, then CL_FIELDS field descriptors of CLF_WORDS words.
+export const CL_START = 0; // entry index of the chain's first rule (bit 0)
+export const CL_RULES = 1; // rules in the chain (its tail is entry CL_START + CL_RULES)
+export const CL_CHUNKS = 2; // 128-bit chunks per row
+export const CL_FIELDS = 3; // field descriptors that follow
+export const CL_HEADER_WORDS = 4;
+export const CLF_KIND = 0; // CLK_*: which packet field selects the row
+export const CLF_LOOKUP = 1; // CLL_*: how its value finds the row
+export const CLF_TABLE = 2; // word index of the lookup table
+export const CLF_LENGTH = 3; // table length (values, intervals or interface patterns)
+export const CLF_WORDS = 4;
+// Fields (CLK_*): what the value is
+export const CLK_SRC = 0; // PKT_SRC
+export const CLK_DST = 1; // PKT_DST
+export const CLK_PROTOFRAG = 2; // PKT_PROTO << 1 | 1 for a non-first fragment (basic match, OP_L4HDR)
+export const CLK_SPORT = 3; // PKT_SPORT
+export const CLK_DPORT = 4; // PKT_DPORT
+export const CLK_ICMP_TYPE = 5; // PKT_ICMP_TYPE
+export const CLK_CTSTATE = 6; // PKT_CTSTATE (state, conntrack --ctstate)
+export const CLK_IN = 7; // the in device the basic match sees in this hook
+export const CLK_OUT = 8; // the out device
+export const CLK_COUNT = 9;
+// Lookups (CLL_*)
+export const CLL_DIRECT = 0; // table[value] = row; a value >= CLF_LENGTH constrains nothing
+export const CLL_SEARCH = 1; // CLF_LENGTH ascending interval starts (the first is 0), then as
+//                              many rows: the row of the last start <= value
+export const CLL_IFACE = 2; // CLF_LENGTH (<= 32) patterns of 8 words (16-byte name, 16-byte mask,
+//                             compared like E_IN_NAME/E_IN_MASK); then a class count and that many
+//                             (signature, row) pairs, signature bit j = pattern j matches the
+//                             device; an unlisted signature constrains nothing
+export const CL_IFACE_PATTERNS_MAX = 32;
+
+// ----------------------------------------------------------------------------------------------
+// (added) Router-made replies (issue 5; NETFILTER.md §0, §4.5). A packet that ends in REJECT gets
+// the answer the kernel would send (nf_send_reset / icmp_send), built by the core and run as a
+// locally generated packet: OUTPUT (raw, mangle, filter, security; nat as nf_nat_inet_fn allows)
+// then POSTROUTING, counted and traced like any packet, its events written right after the
+// original's. It carries the original's conntrack as RELATED in the opposite direction
+// (nf_ct_attach: no lookup, no confirm); an original without a conntrack leaves the reply to the
+// conntrack stage in OUTPUT. The host gives one REPLY_SIZE slot per packet of the batch, parallel
+// to the results; RPL_KIND 0 means no reply was sent (RPL_NONE says why when the packet was
+// rejected).
+export const CFG_REPLIES_PTR = 65; // REPLY_SIZE bytes per packet record of the batch
+export const REPLY_SIZE = 320;
+export const RPL_KIND = 0; // u8, RK_*
+export const RPL_TYPE = 1; // u8, ICMP type (0 for a TCP reset)
+export const RPL_CODE = 2; // u8, ICMP code
+export const RPL_VERDICT = 3; // u8, V_* of the reply itself
+export const RPL_ENTRY = 4; // i32, the entry that decided the reply (as RES_ENTRY), -1 = none
+export const RPL_HOOK = 8; // u8, the hook where the reply's verdict fell
+export const RPL_TABLE = 9; // u8, table of RPL_ENTRY (0xFF = none)
+export const RPL_FLAGS = 10; // u8, RF_* bits of the reply
+export const RPL_NONE = 11; // u8, RN_*: why a rejected packet got no reply
+export const RPL_LENGTH = 12; // u16, the reply's IP total length (what its counters add)
+export const RPL_EVENT_FIRST = 16; // u32, index of the reply's first event in this call's buffer
+export const RPL_EVENT_COUNT = 20; // u32
+export const RPL_RECORD = 64; // PKT_SIZE bytes: the reply's packet record, as it left
+export const RK_NONE = 0;
+export const RK_TCP_RESET = 1; // nf_send_reset: RST (ACK) with ports swapped, IP length 40
+export const RK_ICMP = 2; // icmp_send: an ICMP error quoting the original (at most 576 bytes in all)
+// RPL_NONE values (nf_reject_ip_tcphdr_get, nf_send_unreach, icmp_send)
+export const RN_SENT = 0;
+export const RN_RST = 1; // no RST for a RST
+export const RN_ICMP_ERROR = 2; // no ICMP error about an ICMP error
+export const RN_FRAGMENT = 3; // only the first fragment is answered
+export const RN_BROADCAST = 4; // no answer to broadcast or multicast
+export const RN_BAD_CHECKSUM = 5; // the original's checksum is wrong
+export const RN_NO_HEADER = 6; // the original's L4 header is missing
+export const RN_ECHO_REPLY = 7; // --reject-with icmp-echo-reply sends nothing (ipt_REJECT)

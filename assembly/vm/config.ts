@@ -2,7 +2,7 @@
 // the hot path loads them from globals instead of re-reading the config block.
 import {
   CFG_CODE_PTR, CFG_COUNTERS_PTR, CFG_ENTRIES_PTR, CFG_EVENTS_CAP, CFG_EVENTS_PER_PACKET_MAX,
-  CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT, CFG_ROUTES_PTR, CFG_STACK_DEPTH,
+  CFG_EVENTS_PTR, CFG_FLAGS, CFG_REPLIES_PTR, CFG_HOOK_START, CFG_ROUTE_COUNT, CFG_ROUTES_PTR, CFG_STACK_DEPTH,
   CFG_STACK_PTR, CFG_STATE_PTR, ENTRY_SIZE, HOOK_COUNT,
 } from '../shared/layout';
 
@@ -19,6 +19,8 @@ export let stateBase: usize = 0;
 export let eventsBase: usize = 0;
 export let eventsCapacity: u32 = 0;
 export let eventsPerPacketMax: u32 = 0;
+/** REPLY_SIZE slots parallel to the packets of this call; 0 = replies are not built. */
+export let repliesBase: usize = 0;
 
 @inline function word(cfg: usize, index: i32): u32 {
   return load<u32>(cfg + (<usize>index << 2));
@@ -38,6 +40,7 @@ export function loadConfig(cfg: usize): void {
   eventsBase = word(cfg, CFG_EVENTS_PTR);
   eventsCapacity = word(cfg, CFG_EVENTS_CAP);
   eventsPerPacketMax = word(cfg, CFG_EVENTS_PER_PACKET_MAX);
+  repliesBase = word(cfg, CFG_REPLIES_PTR);
 }
 
 /** First entry of `table`'s chain for `hook`, or -1 when the table or chain is absent. */

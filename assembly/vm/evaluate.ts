@@ -1,36 +1,30 @@
 // evaluate(): the core's entry point. Evaluates packet records in order, writing a result record
 // per packet and events into the event buffer (assembly/shared/layout.ts).
 import {
-  CFG_EVENTS_USED, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, PKT_SIZE, RES_CTMARK, RES_CTSTATE, RES_ENTRY,
-  RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_REJECT,
-  RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, TABLE_FILTER, V_ACCEPT, DFS_DROPPED, DFS_HELD,
-  DFS_REASSEMBLED,
+  CFG_EVENTS_USED, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, PKT_SIZE, REPLY_SIZE, RES_CTMARK, RES_CTSTATE,
+  RES_ENTRY, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH,
+  RES_REJECT, RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, DFS_DROPPED, DFS_HELD, DFS_REASSEMBLED,
 } from '../shared/layout';
 import { defragEnabled, loadDefragConfig } from '../defrag/config';
 import { defragPacket } from '../defrag/gather';
 import { resetReport, writeDefragResult } from '../defrag/report';
 import { loadConntrackConfig } from '../conntrack/config';
 import { beginPacket, clearResult, conntrackEnabled, finishPacket } from '../conntrack/stage';
-import { eventsCapacity, eventsPerPacketMax, loadConfig } from './config';
+import { eventsCapacity, eventsPerPacketMax, loadConfig, repliesBase } from './config';
+import { creditedEntry, creditedTable, decidedVerdict, settleDecision } from './decision';
 import { eventsUsed, resetEvents } from './events';
 import * as hooks from './hooks';
 import * as packet from './packet';
+import { sendReply } from './reply';
 
 function writeResult(res: usize, rec: usize): void {
-  const verdict = packet.verdict != 0 ? packet.verdict : V_ACCEPT;
-  // An accepted packet is credited to the filter table's ACCEPT when there was one: that is the
-  // rule a reader asks about ("which rule let it in"), not a later mangle or nat policy.
-  let entry = packet.decidedEntry;
-  let table = packet.decidedTable;
-  if (verdict == V_ACCEPT && packet.filterAcceptEntry >= 0) {
-    entry = packet.filterAcceptEntry;
-    table = TABLE_FILTER;
-  }
-  store<u8>(res, <u8>verdict, RES_VERDICT);
+  settleDecision();
+  const table = creditedTable;
+  store<u8>(res, <u8>decidedVerdict, RES_VERDICT);
   store<u8>(res, <u8>hooks.path, RES_PATH);
   store<u8>(res, <u8>hooks.lastHook, RES_HOOK);
   store<u8>(res, table < 0 ? 0xff : <u8>table, RES_TABLE);
-  store<i32>(res, entry, RES_ENTRY);
+  store<i32>(res, creditedEntry, RES_ENTRY);
   store<u32>(res, load<u32>(rec, PKT_MARK), RES_MARK);
   store<u8>(res, load<u8>(rec, PKT_CTSTATE), RES_CTSTATE);
   store<u8>(res, <u8>packet.rejectKind, RES_REJECT);
@@ -68,12 +62,14 @@ export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u
     if (tracking) beginPacket(rec);
     if (fragment == DFS_HELD || fragment == DFS_DROPPED) hooks.stolenByDefrag(rec, fragment == DFS_DROPPED);
     else hooks.walkPacket(rec);
-    if (tracking) finishPacket(res);
-    else clearResult(res);
     writeResult(res, rec);
-    writeDefragResult(res);
     store<u32>(res, firstEvent, RES_EVENT_FIRST);
     store<u32>(res, eventsUsed - firstEvent, RES_EVENT_COUNT);
+    // The REJECT answer runs before finishPacket: it may carry the original's conntrack.
+    if (repliesBase != 0) sendReply(rec, repliesBase + <usize>i * REPLY_SIZE, tracking);
+    if (tracking) finishPacket(res);
+    else clearResult(res);
+    writeDefragResult(res);
     if (fragment == DFS_REASSEMBLED) {
       i++;
       break;

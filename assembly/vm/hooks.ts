@@ -32,6 +32,7 @@ export let routeUsed: i32 = -1;
  */
 function natApplies(): bool {
   if (packet.loopbackPass) return false;
+  if (packet.replyAttached) return packet.hook == packet.replyNatHook;
   if (conntrackEnabled()) return firstPacketOfConnection();
   return (<u32>load<u8>(packet.record, PKT_CTSTATE) & (CTSTATE_NEW | CTSTATE_RELATED)) != 0;
 }
@@ -42,6 +43,11 @@ function natApplies(): bool {
  * drops the packet (table full).
  */
 function conntrackStage(): bool {
+  if (packet.replyAttached) {
+    // nf_conntrack_in: "Previously seen (loopback or untracked)? Ignore."
+    packet.ctAttached = true;
+    return true;
+  }
   if (!conntrackEnabled()) {
     if ((<u32>load<u8>(packet.record, PKT_CTSTATE) & CTSTATE_INVALID) == 0) packet.ctAttached = true;
     return true;
@@ -54,7 +60,9 @@ function conntrackStage(): bool {
 
 /** The confirm stage at the very end of INPUT and POSTROUTING (nf_confirm, §4.1). */
 function confirmStage(): bool {
-  if (!conntrackEnabled()) return true;
+  // __nf_conntrack_confirm returns at once for a packet in the other direction than the one that
+  // created the conntrack: REJECT's attached answers never confirm it.
+  if (!conntrackEnabled() || packet.replyAttached) return true;
   if (confirm(packet.record)) return true;
   stoppedByConntrack();
   return false;
@@ -171,6 +179,15 @@ export function walkPacket(rec: usize): void {
   derivePacketType(rec, dst, route);
   if ((load<u8>(rec, PKT_FLAGS) & PF_LOCAL_OUT) != 0) locallyGenerated(rec, route);
   else arriving(rec, dst, route);
+}
+
+/** Runs a router-made reply (assembly/vm/reply.ts) out through OUTPUT and POSTROUTING like any local packet. */
+export function walkReply(rec: usize): void {
+  routeUsed = -1;
+  const dst = load<u32>(rec, PKT_DST);
+  const route = lookupRoute(dst);
+  derivePacketType(rec, dst, route);
+  locallyGenerated(rec, route);
 }
 
 /**

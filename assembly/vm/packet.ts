@@ -21,6 +21,12 @@ export let helper: u32 = 0; // helper assigned by CT --helper
 export let ctAttached: bool = false;
 /** Second pass of a local -> local packet (in on lo): nat was settled on the first pass. */
 export let loopbackPass: bool = false;
+/**
+ * A router-made reply carrying the original's conntrack (nf_ct_attach): the conntrack stage and
+ * confirm leave it alone, and nat sees it only in `replyNatHook` (-1: nowhere).
+ */
+export let replyAttached: bool = false;
+export let replyNatHook: i32 = -1;
 
 // How the packet ended: set by the traversal (traverse.ts), reported by evaluate.ts.
 export let verdict: u32 = 0; // V_*, 0 while undecided
@@ -37,6 +43,8 @@ export function resetPacket(rec: usize, i: u32): void {
   helper = 0;
   ctAttached = false;
   loopbackPass = false;
+  replyAttached = false;
+  replyNatHook = -1;
   verdict = 0;
   rejectKind = 0;
   decidedEntry = -1;

@@ -1,13 +1,17 @@
 // One table's chain for the current hook, walked like ip_tables.c ipt_do_table (NETFILTER.md
 // §4.2): first matching entry counts (+1 packet, +IP length bytes) before its target runs;
 // jumps push the return position, goto does not; RETURN with an empty stack goes to the built-in
-// chain's policy ("underflow").
+// chain's policy ("underflow"). A chain with a classifier (E_CLASSIFIER, assembly/classify) skips
+// straight to the next rule its tables do not rule out; that rule is then checked exactly, so the
+// walk visits the same matching rules in the same order as a linear scan.
 import {
-  E_ARG0, E_CHAIN_TAIL, E_CODE_LEN, E_CODE_OFF, E_FLAGS, E_TARGET, EF_TAIL, EV_POLICY, EV_RETURN,
+  E_ARG0, E_CHAIN_TAIL, E_CLASSIFIER, E_CODE_LEN, E_CODE_OFF, E_FLAGS, E_TARGET, EF_TAIL, EV_POLICY, EV_RETURN,
   EV_RULE, PKT_IPLEN, RF_HOTDROP, RF_NAT_SKIPPED, RF_STACK_OVERFLOW, T_ACCEPT, T_CONTINUE, T_DROP,
   T_ERROR, T_GOTO, T_JUMP, T_LOG, T_NAT, T_NFLOG, T_QUEUE, T_REJECT, T_RETURN, T_TAIL_RETURN,
   TABLE_FILTER, V_DROP, V_QUEUE, V_REJECT,
 } from '../shared/layout';
+import { nextCandidate } from '../classify/next';
+import { packetChanged } from '../classify/rows';
 import { countersBase, entryAddress, hookStart, stackBase, stackDepth } from './config';
 import { basicMatch } from './entry-match';
 import { emitEvent } from './events';
@@ -48,8 +52,15 @@ export function runTable(table: i32): bool {
   const underflow = load<u32>(entryAddress(<u32>start), E_CHAIN_TAIL);
   let depth: u32 = 0;
   let at = <u32>start;
+  // Another hook or table: devices and ctstate may differ from the last traversal's.
+  packetChanged();
   while (true) {
-    const e = entryAddress(at);
+    let e = entryAddress(at);
+    const classifier = load<u32>(e, E_CLASSIFIER);
+    if (classifier != 0) {
+      at = nextCandidate(classifier, at);
+      e = entryAddress(at);
+    }
     const kind = load<u32>(e, E_TARGET);
     if ((load<u8>(e, E_FLAGS) & EF_TAIL) != 0) {
       if (kind == T_TAIL_RETURN) {
@@ -128,6 +139,7 @@ export function runTable(table: i32): bool {
       }
       default: {
         applyPacketTarget(kind, e);
+        packetChanged();
         at++;
       }
     }

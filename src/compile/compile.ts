@@ -13,6 +13,7 @@ import { defaultRegistry, type ModuleRegistry } from '../modules/registry.js';
 import { RulesetError, UnsupportedError } from '../ruleset/errors.js';
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
 import { writeBasicMatch } from './basic-match.js';
+import { appendClassifiers, type ChainRange, type ClassifierMode } from './bitvector.js';
 import { conntrackSettings } from './conntrack.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
@@ -28,6 +29,11 @@ export interface CompileOptions {
    * exactly when the ruleset uses conntrack (NETFILTER.md §0).
    */
   conntrack?: boolean;
+  /**
+   * Which chains get a bit-vector classifier (layout.ts "Classifier tables"): 'auto' (default)
+   * the large ones, 'linear' none (the reference walk), 'always' every chain with rules.
+   */
+  classifier?: ClassifierMode;
 }
 
 const HOOK_OF_CHAIN: Readonly<Record<string, number>> = {
@@ -143,6 +149,12 @@ class Compiler {
   }
 }
 
+function chainRanges(ruleset: Ruleset, starts: Map<string, number>): ChainRange[] {
+  return ruleset.tables.flatMap((table) =>
+    table.chains.map((chain) => ({ name: chainKey(table.name, chain.name), start: starts.get(chainKey(table.name, chain.name))!, rules: chain.rules.length })),
+  );
+}
+
 function eventsPerPacketMax(ruleset: Ruleset): number {
   let total = 0;
   for (const table of ruleset.tables) {
@@ -171,10 +183,12 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     for (const chain of table.chains) compiler.chain(table, tableId, chain);
     userChains = Math.max(userChains, table.chains.filter((c) => !c.builtin).length);
   }
+  const { code, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
   return {
     entries: compiler.entries,
     entryCount,
-    code: compiler.code.finish(),
+    code,
+    classifiers,
     hookStarts: compiler.hookStarts,
     stackDepth: userChains + 1,
     stateSize: compiler.state.size,

@@ -1,6 +1,7 @@
 // What compileRuleset() produces: the flat tables of assembly/shared/layout.ts plus what the host
 // needs to explain results (which rule an entry is, the actions LOG/NFLOG registered).
 import type { Diagnostic, Rule, TableName } from '../ruleset/types.js';
+import type { ClassifierInfo } from './bitvector.js';
 import type { ConntrackSettings } from './conntrack.js';
 
 export type EntryKind = 'rule' | 'return' | 'policy';
@@ -19,8 +20,10 @@ export interface CompiledRuleset {
   /** entryCount * ENTRY_SIZE bytes. */
   entries: Uint8Array;
   entryCount: number;
-  /** The match code area (instructions of every rule). */
+  /** The match code area (instructions of every rule), then the chains' classifier tables. */
   code: Uint32Array;
+  /** The chains that got a bit-vector classifier, with their table sizes. */
+  classifiers: ClassifierInfo[];
   /** [table * HOOK_COUNT + hook] = first entry of that built-in chain, or -1. */
   hookStarts: Int32Array;
   /** Jump stack words the core needs (the kernel's stacksize: user chains + 1). */

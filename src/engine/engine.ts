@@ -1,8 +1,9 @@
 // The engine: a compiled ruleset loaded into a core instance, classifying packet records in
 // batches and keeping counters and match state between calls.
-import { PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
+import { CFG_REPLIES_PTR, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE, REPLY_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
 import { chainKey, compileRuleset } from '../compile/compile.js';
 import type { CompiledRuleset } from '../compile/types.js';
+import type { ClassifierMode } from '../compile/bitvector.js';
 import { buildRouteTable } from '../host/routes.js';
 import type { HostModel } from '../host/model.js';
 import type { ModuleRegistry } from '../modules/registry.js';
@@ -10,7 +11,7 @@ import type { Counters, Diagnostic, Ruleset } from '../ruleset/types.js';
 import { formatConntrack } from '../conntrack/format.js';
 import { readConntrack, type ConntrackEntry, type ConntrackExpectation, type ConntrackSnapshot } from '../conntrack/read.js';
 import { ensureMemory, type Arena } from './arena.js';
-import { loadIntoCore } from './core-setup.js';
+import { eventsPerPacketWithReply, loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
 import { defragSettings, type DefragSettings } from './defrag.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
    * conntrack (testing conntrack in isolation: a lone later fragment then reaches it as INVALID).
    */
   defrag?: Partial<DefragSettings> | false;
+  /** Which chains get a bit-vector classifier (CompileOptions.classifier; default 'auto'). */
+  classifier?: ClassifierMode;
 }
 
 const DEFAULT_BATCH = 4096;
@@ -62,10 +65,10 @@ export class Engine {
   }
 
   static async create(ruleset: Ruleset, host: HostModel, opts: EngineOptions = {}): Promise<Engine> {
-    const compiled = compileRuleset(ruleset, host, { registry: opts.registry, conntrack: opts.conntrack });
+    const compiled = compileRuleset(ruleset, host, { registry: opts.registry, conntrack: opts.conntrack, classifier: opts.classifier });
     const routes = buildRouteTable(host);
     const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
-    const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * compiled.eventsPerPacketMax, MAX_EVENTS));
+    const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * eventsPerPacketWithReply(compiled), MAX_EVENTS));
     const core = await instantiateCore(opts.wasm);
     const arena = loadIntoCore(core, compiled, routes, batchSize, eventCapacity, opts.defrag === false ? undefined : defragSettings(opts.defrag));
     return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
@@ -167,15 +170,17 @@ export class Engine {
 
   /** Runs the `n` records in the packet area, calling again whenever the event buffer filled. */
   private evaluateBatch(n: number, into: PacketResult[]): void {
-    const { packets, results, events, cfg } = this.arena;
+    const { packets, results, replies, events, cfg } = this.arena;
     for (let i = 0; i < n; ) {
+      // The core writes packet j of this call's reply at CFG_REPLIES_PTR + j * REPLY_SIZE.
+      new Uint32Array(this.core.memory.buffer, cfg, CFG_REPLIES_PTR + 1)[CFG_REPLIES_PTR] = replies + i * REPLY_SIZE;
       const completed = this.core.evaluate(cfg, packets + i * PKT_SIZE, n - i, results + i * RES_SIZE);
       // An empty event buffer always takes a packet (truncating its events if it must).
       if (completed === 0) throw new Error('core made no progress on a packet batch');
       const view = new DataView(this.core.memory.buffer);
       const bytes = new Uint8Array(this.core.memory.buffer);
       for (let k = i; k < i + completed; k++) {
-        into.push(this.decoder.decode(view, bytes, results + k * RES_SIZE, packets + k * PKT_SIZE, events));
+        into.push(this.decoder.decode(view, bytes, results + k * RES_SIZE, packets + k * PKT_SIZE, events, replies + k * REPLY_SIZE));
       }
       i += completed;
     }

@@ -7,6 +7,7 @@ import {
   RES_HOOK, RES_MARK, RES_PATH, RES_REJECT, RES_VERDICT, RF_EVENTS_TRUNCATED, RF_NAT_SKIPPED,
   RF_TRACED, T_LOG, T_NFLOG, V_REJECT,
 } from '../../assembly/shared/layout.js';
+import { decodeReply, type PacketReply } from './reply.js';
 import type { CompiledRuleset } from '../compile/types.js';
 import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
 import { formatLogLine } from '../log/format.js';
@@ -53,11 +54,23 @@ export interface PacketResult {
   ctReason?: string;
   /** What IPv4 reassembly did (conntrack on only; docs/fragments.md). */
   defrag?: DefragResult;
+  /** The answer a REJECT sent, walked through OUTPUT and POSTROUTING (docs/outputs.md). */
+  reply?: PacketReply;
+  /** Why a REJECTed packet got no answer (no RST for a RST, …), in words. */
+  noReply?: string;
+}
+
+/** Where one walk's events go: the original packet's, or its reply's. */
+export interface Walk {
+  matched: string[];
+  trace: string[];
+  logs: string[];
+  nflog: { group: number; prefix: string }[];
 }
 
 const utf8 = new TextDecoder();
 
-function ifaceName(bytes: Uint8Array, at: number): string {
+export function ifaceName(bytes: Uint8Array, at: number): string {
   // Names are almost always ASCII: build them directly, TextDecoder costs more than the packet.
   let name = '';
   for (let i = at; i < at + 16; i++) {
@@ -100,7 +113,7 @@ export class ResultDecoder {
    * through `view` and `bytes`, as the last evaluate() call left them), with its events in the
    * buffer at `events`.
    */
-  decode(view: DataView, bytes: Uint8Array, res: number, pkt: number, events: number): PacketResult {
+  decode(view: DataView, bytes: Uint8Array, res: number, pkt: number, events: number, reply?: number): PacketResult {
     const verdictCode = view.getUint8(res + RES_VERDICT);
     const flagBits = view.getUint8(res + RES_FLAGS);
     const entry = view.getInt32(res + RES_ENTRY, true);
@@ -133,29 +146,42 @@ export class ResultDecoder {
       if (defrag) result.defrag = defrag;
     }
 
-    const first = view.getUint32(res + RES_EVENT_FIRST, true);
-    const count = view.getUint32(res + RES_EVENT_COUNT, true);
+    this.decodeEvents(view, bytes, pkt, events, view.getUint32(res + RES_EVENT_FIRST, true), view.getUint32(res + RES_EVENT_COUNT, true), result);
+    if (reply !== undefined && verdictCode === V_REJECT) decodeReply(view, bytes, reply, events, this, result);
+    return result;
+  }
+
+  /**
+   * Events [first, first + count) of the packet record at `pkt` into `walk`: TRACE positions,
+   * counted rules, LOG lines and NFLOG actions.
+   */
+  decodeEvents(view: DataView, bytes: Uint8Array, pkt: number, events: number, first: number, count: number, walk: Walk): void {
+    const out = ifaceName(bytes, pkt + PKT_OUT_IFACE);
     for (let i = first; i < first + count; i++) {
       const at = events + i * EVENT_SIZE;
       const word = view.getUint32(at + 4, true);
       const kind = word & 0xf;
       const hook = (word >>> 4) & 0xf;
       const index = word >>> 8;
-      result.trace.push(this.traceLabel[index]);
+      walk.trace.push(this.traceLabel[index]);
       if (kind === EV_RULE) {
-        result.matched.push(this.ruleLabel[index]);
+        walk.matched.push(this.ruleLabel[index]);
         const log = this.logAction[index];
         const nflog = this.nflogAction[index];
         if (log || nflog) {
           const point = { hook, inIface: ifaceName(bytes, pkt + PKT_IN_IFACE), outIface: out, mark: view.getUint32(at + 8, true) };
-          if (log) result.logs.push(formatLogLine(log, view, pkt, point));
-          if (nflog) result.nflog.push({ group: nflog.group, prefix: nflog.prefix });
+          if (log) walk.logs.push(formatLogLine(log, view, pkt, point));
+          if (nflog) walk.nflog.push({ group: nflog.group, prefix: nflog.prefix });
         }
       } else if (kind !== EV_RETURN && kind !== EV_POLICY) {
         throw new Error(`core wrote an event of unknown kind ${kind}`);
       }
     }
-    return result;
+  }
+
+  /** "table:chain:N" or "table:chain:policy" of a deciding entry. */
+  decidedAt(entry: number): string | undefined {
+    return entry >= 0 ? this.decidedLabel[entry] : undefined;
   }
 
   private decodeConntrack(view: DataView, res: number, result: PacketResult): void {

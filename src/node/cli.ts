@@ -60,6 +60,7 @@ program
   .option('--conntrack <file>', 'write the final conntrack table and expectations (conntrack -L, conntrack -L expect)')
   .option('-w, --write <file>', 'write the capture as pcapng with a comment per packet (verdict, rule, ctstate), for Wireshark')
   .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none (pcap, SLL)')
+  .option('-j, --workers <n>', 'worker threads to shard the input across by address pair (docs/bench.md: counters exact; recent, limit, hashlimit and conntrack limits per shard)')
   .option('-q, --quiet', 'no summary, notes or progress on stderr')
   .action(async (capture: string, o: ClassifyOptions) => {
     await classifyCommand(capture, o);

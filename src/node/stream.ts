@@ -8,15 +8,20 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import type { FrameInfo } from '../capture/frames.js';
 import type { CaptureBatch } from '../capture/parser.js';
-import { classifyPackets } from '../classify.js';
 import { Engine, type PacketResult } from '../engine/engine.js';
+import { encodeBatch } from '../packets/encode.js';
 import type { HostModel } from '../host/model.js';
 import { recordEncoder, type RecordFormat } from '../output/encode.js';
 import { notEvaluatedRecord, outputRecord, unparsedRecord, type OutputRecord } from '../output/record.js';
 import type { PacketInput } from '../packets/types.js';
 import type { Ruleset } from '../ruleset/types.js';
 import { openInput, type Input } from './inputs.js';
-import { loadHostFile, loadRulesetFile } from './load.js';
+import { loadHostFile } from './load.js';
+import { readText } from './files.js';
+import { parseRuleset } from '../ruleset/load.js';
+import { formatSave } from '../ruleset/print-save.js';
+import type { ConntrackSnapshot } from '../conntrack/read.js';
+import { ShardPool } from './shard.js';
 
 export interface RecordBatch {
   records: OutputRecord[];
@@ -35,23 +40,74 @@ export interface ClassifyInputOptions {
 
 const DEFAULT_BATCH = 4096;
 
-/** The record batches of an opened input, classified by `engine` (conntrack state carries over). */
-export async function* classifyInput(engine: Engine, input: Input, opts: ClassifyInputOptions = {}): AsyncGenerator<RecordBatch> {
+/** What classifies batches of packet records: one Engine, or a pool of shard workers (shard.ts). */
+export type Classifier = Engine | ShardPool;
+
+/** A batch of packet records ready for the engine, and how its results become output records. */
+interface WorkUnit {
+  records: Uint8Array;
+  payloads: Uint8Array;
+  count: number;
+  /** Records whose input claimed a ctstate of its own (Engine.noteClaimedCtstate). */
+  ctstateGiven: number;
+  assemble(results: PacketResult[]): RecordBatch;
+}
+
+/**
+ * The record batches of an opened input, classified by `classifier` (conntrack state carries
+ * over). With a shard pool a few batches are in flight at once (one per worker, plus one being
+ * read), so the workers and the parsing overlap; records still come out in input order.
+ */
+export async function* classifyInput(classifier: Classifier, input: Input, opts: ClassifyInputOptions = {}): AsyncGenerator<RecordBatch> {
   const say = opts.onMessage ?? (() => {});
   let noticesShown = 0;
   const notices = () => {
-    for (; noticesShown < engine.notices.length; noticesShown++) say(engine.notices[noticesShown]);
+    for (; noticesShown < classifier.notices.length; noticesShown++) say(classifier.notices[noticesShown]);
   };
+  const depth = classifier instanceof ShardPool ? classifier.size + 1 : 1;
+  const inFlight: Promise<RecordBatch>[] = [];
+  for await (const unit of workUnits(input, opts)) {
+    const done = runUnit(classifier, unit);
+    done.catch(() => {}); // awaited below, in order; this only keeps a failure from counting as unhandled meanwhile
+    inFlight.push(done);
+    if (inFlight.length >= depth) {
+      const batch = await inFlight.shift()!;
+      notices();
+      yield batch;
+    }
+  }
+  while (inFlight.length) {
+    const batch = await inFlight.shift()!;
+    notices();
+    yield batch;
+  }
+  if (input.kind === 'capture') for (const warning of input.warnings) say(`warning: ${warning}`);
+}
+
+async function runUnit(classifier: Classifier, unit: WorkUnit): Promise<RecordBatch> {
+  if (unit.count === 0) return unit.assemble([]);
+  if (classifier instanceof ShardPool) return unit.assemble(await classifier.classify(unit.records, unit.count, unit.payloads, unit.ctstateGiven));
+  classifier.noteClaimedCtstate(unit.ctstateGiven);
+  return unit.assemble(classifier.classify(unit.records, unit.count, unit.payloads));
+}
+
+/** The input cut into batches of packet records, each knowing how to number its output records. */
+async function* workUnits(input: Input, opts: ClassifyInputOptions): AsyncGenerator<WorkUnit> {
+  const say = opts.onMessage ?? (() => {});
   let n = 0;
   if (input.kind === 'capture') {
     for await (const batch of input.batches) {
-      const records = captureRecords(engine, batch, n);
-      n += records.length;
-      notices();
+      const before = n;
+      n += batch.frames.length;
       const last = batch.frames[batch.frames.length - 1];
-      yield { records, frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined };
+      yield {
+        records: batch.records,
+        payloads: batch.payloads,
+        count: batch.count,
+        ctstateGiven: 0,
+        assemble: (results) => ({ records: captureRecords(batch, results, before), frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined }),
+      };
     }
-    for (const warning of input.warnings) say(`warning: ${warning}`);
     return;
   }
   const batch = new LineBatch();
@@ -64,22 +120,13 @@ export async function* classifyInput(engine: Engine, input: Input, opts: Classif
       batch.addOther(unparsedRecord(n, item.message, 'parse-error'));
       say(item.message);
     }
-    if (batch.length >= size) {
-      const records = batch.run(engine);
-      notices();
-      yield { records };
-    }
+    if (batch.length >= size) yield batch.take();
   }
-  if (batch.length > 0) {
-    const records = batch.run(engine);
-    notices();
-    yield { records };
-  }
+  if (batch.length > 0) yield batch.take();
 }
 
-/** One record per frame of a capture batch, numbered on from `before` frames. */
-function captureRecords(engine: Engine, batch: CaptureBatch, before: number): OutputRecord[] {
-  const results = batch.count ? engine.classify(batch.records, batch.count, batch.payloads) : [];
+/** One record per frame of a capture batch given the results of its packet records, numbered on from `before` frames. */
+function captureRecords(batch: CaptureBatch, results: PacketResult[], before: number): OutputRecord[] {
   return batch.frames.map((frame, i) => {
     const n = before + i + 1;
     if (frame.record !== undefined) return outputRecord(n, results[frame.record]);
@@ -108,13 +155,23 @@ class LineBatch {
     this.slots.push(record);
   }
 
-  run(engine: Engine): OutputRecord[] {
-    const results: PacketResult[] = this.packets.length ? classifyPackets(engine, this.packets) : [];
-    let next = 0;
-    const out = this.slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot));
+  /** The batch so far as a work unit; the batch starts empty again. */
+  take(): WorkUnit {
+    const slots = this.slots;
+    const { records, payloads, ctstateGiven } = encodeBatch(this.packets);
+    const count = this.packets.length;
     this.packets = [];
     this.slots = [];
-    return out;
+    return {
+      records,
+      payloads,
+      count,
+      ctstateGiven,
+      assemble: (results) => {
+        let next = 0;
+        return { records: slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot)) };
+      },
+    };
   }
 }
 
@@ -129,21 +186,68 @@ export interface ClassifyFileOptions extends ClassifyInputOptions {
   engine?: Engine;
   /** In-interface of captured frames whose capture names none. */
   in?: string;
+  /**
+   * Worker threads to shard the input across (src/node/shard.ts; not with `engine`). Counters
+   * come out exact; shardingCaveats() says what else cannot (recent, limit, hashlimit, conntrack
+   * limits and ids). Default 1: the calling thread classifies.
+   */
+  workers?: number;
+  /** Called once the input is done, before the engine or workers are let go: read counters and conntrack here. */
+  onFinish?: (run: FinishedRun) => void | Promise<void>;
 }
 
-async function engineFor(opts: ClassifyFileOptions): Promise<Engine> {
-  if (opts.engine) return opts.engine;
+/** The state a run leaves: counters summed over shards, conntrack tables side by side. */
+export interface FinishedRun {
+  /** A copy of the ruleset with the counters the run's packets added. */
+  counters(): Promise<Ruleset>;
+  conntrack(): Promise<ConntrackSnapshot>;
+}
+
+export function finishedRun(classifier: Classifier, ruleset?: Ruleset): FinishedRun {
+  return classifier instanceof ShardPool
+    ? { counters: () => classifier.countersInto(ruleset!), conntrack: () => classifier.conntrackSnapshot() }
+    : { counters: async () => classifier.countersInto(ruleset), conntrack: async () => classifier.conntrackSnapshot() };
+}
+
+export interface ClassifierSpec {
+  ruleset: Ruleset;
+  /** The ruleset's text and file name, which shard workers parse for themselves. */
+  rulesText: string;
+  rulesName: string;
+  host: HostModel;
+  workers?: number;
+}
+
+/** An Engine for one worker (the calling thread), a ShardPool for more. */
+export async function createClassifier(spec: ClassifierSpec): Promise<Classifier> {
+  const workers = Math.max(1, Math.floor(spec.workers ?? 1));
+  if (workers === 1) return Engine.create(spec.ruleset, spec.host);
+  return ShardPool.start({ rulesText: spec.rulesText, rulesName: spec.rulesName, host: spec.host, workers });
+}
+
+async function classifierFor(opts: ClassifyFileOptions): Promise<{ classifier: Classifier; ruleset?: Ruleset }> {
+  if (opts.engine) {
+    if ((opts.workers ?? 1) > 1) throw new Error('classifyFile: `workers` shards onto engines of its own: give `rules`, not `engine`');
+    return { classifier: opts.engine };
+  }
   if (opts.rules === undefined) throw new Error('classifyFile: give `rules` or `engine`');
-  const ruleset = typeof opts.rules === 'string' ? loadRulesetFile(opts.rules) : opts.rules;
+  const rulesText = typeof opts.rules === 'string' ? readText(opts.rules) : formatSave(opts.rules, { counters: false });
+  const rulesName = typeof opts.rules === 'string' ? (opts.rules === '-' ? '<stdin>' : opts.rules) : '<ruleset>';
+  const ruleset = typeof opts.rules === 'string' ? parseRuleset(rulesText, { filename: rulesName }) : opts.rules;
   const host = typeof opts.host === 'string' || opts.host === undefined ? loadHostFile(opts.host, true) : opts.host;
-  return Engine.create(ruleset, host);
+  return { classifier: await createClassifier({ ruleset, rulesText, rulesName, host, workers: opts.workers }), ruleset };
 }
 
 /** Batches of records for a capture, JSON-lines or LOG-lines file ('-' = stdin). */
 export async function* classifyFileBatches(path: string, opts: ClassifyFileOptions): AsyncGenerator<RecordBatch> {
-  const engine = await engineFor(opts);
-  const input = await openInput(path, { inInterface: opts.in });
-  yield* classifyInput(engine, input, opts);
+  const { classifier, ruleset } = await classifierFor(opts);
+  try {
+    const input = await openInput(path, { inInterface: opts.in });
+    yield* classifyInput(classifier, input, opts);
+    await opts.onFinish?.(finishedRun(classifier, ruleset));
+  } finally {
+    if (classifier instanceof ShardPool) await classifier.close();
+  }
 }
 
 /** The records for a capture, JSON-lines or LOG-lines file, one by one, in input order. */

@@ -2,7 +2,7 @@
 // columns in the same order whatever the records hold (an absent field is an empty cell), so a
 // spreadsheet or `csvcut` can rely on them. Lists of names (matched, ct_status) are joined by one
 // space; lists of free text (logs, notes, ct_note, nflog) may contain spaces and are JSON arrays,
-// as is the defrag object.
+// as are the defrag and reply objects.
 import type { OutputRecord } from './record.js';
 
 type Cell = (rec: OutputRecord) => string;
@@ -36,6 +36,7 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, Cell]> = [
   ['nflog', (r) => json(r.nflog)],
   ['notes', (r) => json(r.notes)],
   ['defrag', (r) => json(r.defrag)],
+  ['reply', (r) => json(r.reply)],
 ];
 
 const NEEDS_QUOTES = /[",\r\n]/;

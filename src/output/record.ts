@@ -39,6 +39,11 @@ export interface OutputRecord {
    * IPv4 reassembly before conntrack (docs/fragments.md): `state` held (verdict DEFRAG), reassembled
    * (this record carries the datagram's verdict) or dropped; `queue` ties a datagram's records together.
    */
+  /**
+   * The answer a REJECT sent (a TCP reset or an ICMP error) and how it fared as a locally
+   * generated packet in OUTPUT and POSTROUTING (docs/outputs.md); `verdict` is the answer's own.
+   */
+  reply?: OutputReply;
   defrag?: {
     state?: string;
     queue?: number;
@@ -47,6 +52,31 @@ export interface OutputRecord {
     expired?: { queues: number; fragments: number };
     evicted?: { queues: number; fragments: number };
   };
+}
+
+export interface OutputReply {
+  kind: 'tcp-reset' | 'icmp';
+  type?: number;
+  code?: number;
+  verdict: string;
+  decided_by?: string;
+  matched: string[];
+  /** IP total length of the answer. */
+  length: number;
+  hook: string;
+  ctstate: string;
+  out?: string;
+  logs?: string[];
+}
+
+function outputReply(r: NonNullable<PacketResult['reply']>): OutputReply {
+  const rec: OutputReply = { kind: r.kind, verdict: r.verdict, matched: r.matched, length: r.length, hook: r.hook, ctstate: r.ctstate };
+  if (r.type !== undefined) rec.type = r.type;
+  if (r.code !== undefined) rec.code = r.code;
+  if (r.decidedBy) rec.decided_by = r.decidedBy;
+  if (r.outIface) rec.out = r.outIface;
+  if (r.logs.length) rec.logs = r.logs;
+  return rec;
 }
 
 export function outputRecord(n: number, r: PacketResult): OutputRecord {
@@ -71,6 +101,7 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
   if (r.ctStatus?.length) rec.ct_status = r.ctStatus;
   if (r.ctNote) rec.ct_note = r.ctNote;
   if (r.ctReason) rec.ct_reason = r.ctReason;
+  if (r.reply) rec.reply = outputReply(r.reply);
   if (r.defrag) {
     rec.defrag = r.defrag;
     // Stolen at -400, before raw: no conntrack was looked up, so there is no ctstate to report.
@@ -78,7 +109,8 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
   }
   const notes: string[] = [];
   if (r.flags.natSkipped) notes.push('a NAT target matched: NAT is not evaluated yet, the packet passed the nat table unchanged');
-  if (r.flags.eventsTruncated) notes.push('trace truncated: more events than the event buffer holds');
+  if (r.flags.eventsTruncated || r.reply?.eventsTruncated) notes.push('trace truncated: more events than the event buffer holds');
+  if (r.noReply) notes.push(`REJECT sent no answer: ${r.noReply}`);
   if (notes.length) rec.notes = notes;
   return rec;
 }

@@ -6,7 +6,7 @@
 // and the counters count them all. Outputs: docs/outputs.md.
 import { closeSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { PcapngAnnotator, type RandomAccessBytes } from '../../capture/pcapng-writer.js';
-import { Engine } from '../../engine/engine.js';
+import { formatConntrack } from '../../conntrack/format.js';
 import { annotation } from '../../output/annotation.js';
 import { isRecordFormat, recordEncoder, RECORD_FORMATS, type RecordFormat } from '../../output/encode.js';
 import { parseOnly, type RecordFilter } from '../../output/only.js';
@@ -15,9 +15,13 @@ import { formatSave } from '../../ruleset/print-save.js';
 import type { Ruleset } from '../../ruleset/types.js';
 import { openSink } from '../files.js';
 import { openInput, type Input } from '../inputs.js';
-import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
+import { loadHostFile, printWarnings } from '../load.js';
+import { readText } from '../files.js';
+import { parseRuleset } from '../../ruleset/load.js';
+import { shardingCaveats } from '../shard-merge.js';
+import { ShardPool } from '../shard.js';
 import { ProgressMeter } from '../progress.js';
-import { classifyInput, openByteOutput } from '../stream.js';
+import { classifyInput, createClassifier, finishedRun, openByteOutput, type Classifier } from '../stream.js';
 import { Summary } from '../summary.js';
 
 export interface ClassifyOptions {
@@ -39,6 +43,8 @@ export interface ClassifyOptions {
   conntrack?: string;
   /** In-interface for captures that name none. */
   in?: string;
+  /** Worker threads to shard the input across (src/node/shard.ts); default 1. */
+  workers?: number | string;
 }
 
 const INPUT_NAMES = { pcap: 'pcap', pcapng: 'pcapng', json: 'JSON lines', log: 'LOG lines' } as const;
@@ -49,19 +55,34 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   const only: RecordFilter | undefined = opts.only !== undefined ? parseOnly(opts.only) : undefined;
   if (opts.write !== undefined && capture === '-') throw new Error('--write copies the capture\'s frames from its file: give a capture file, not stdin');
 
-  const ruleset = loadRulesetFile(opts.rules);
+  const workers = workerCount(opts.workers);
+
+  const rulesText = readText(opts.rules);
+  const rulesName = opts.rules === '-' ? '<stdin>' : opts.rules;
+  const ruleset = parseRuleset(rulesText, { filename: rulesName });
   printWarnings(ruleset.warnings);
   const host = loadHostFile(opts.host, opts.quiet);
-  const engine = await Engine.create(ruleset, host);
-  printWarnings(engine.warnings);
+  const classifier = await createClassifier({ ruleset, rulesText, rulesName, host, workers });
+  try {
+    return await classifyWith(classifier, ruleset, capture, opts, format, only);
+  } finally {
+    if (classifier instanceof ShardPool) await classifier.close();
+  }
+}
+
+async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: string, opts: ClassifyOptions, format: RecordFormat, only: RecordFilter | undefined): Promise<Summary> {
+  printWarnings(classifier.warnings);
   // Said once, before any record: which conntrack modes the results were computed under.
-  if (!opts.quiet) for (const mode of engine.conntrackModes()) process.stderr.write(`nfwasm: conntrack ${mode}\n`);
+  if (!opts.quiet) for (const mode of classifier.conntrackModes()) process.stderr.write(`nfwasm: conntrack ${mode}\n`);
+  if (!opts.quiet && classifier instanceof ShardPool) {
+    for (const caveat of shardingCaveats(ruleset, classifier.conntrackEnabled)) process.stderr.write(`nfwasm: note: --workers ${classifier.size}: ${caveat}\n`);
+  }
 
   const input = await openInput(capture, { inInterface: opts.in });
   const annotated = opts.write !== undefined ? AnnotatedCaptureFile.open(capture, input, opts.write) : undefined;
   if (!opts.quiet) for (const caveat of input.caveats) process.stderr.write(`nfwasm: note: ${caveat}\n`);
 
-  const summary = new Summary({ input: `${INPUT_NAMES[input.format]} (${capture === '-' ? 'stdin' : capture})`, conntrackModes: engine.conntrackModes() });
+  const summary = new Summary({ input: `${INPUT_NAMES[input.format]} (${capture === '-' ? 'stdin' : capture})`, conntrackModes: classifier.conntrackModes() });
   const output = openByteOutput(opts.records ?? '-');
   const encoder = recordEncoder(format);
   const progress = new ProgressMeter(process.stderr, capture === '-' ? undefined : sizeOf(capture));
@@ -69,7 +90,7 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   try {
     const head = encoder.start();
     if (head) await output.write(head);
-    for await (const batch of classifyInput(engine, input, { batchSize: opts.batch, onMessage: say })) {
+    for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
       for (const rec of batch.records) summary.add(rec);
       if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
       const kept = only ? batch.records.filter(only) : batch.records;
@@ -85,12 +106,23 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   }
   await output.close();
 
-  if (opts.conntrack) await writeText(opts.conntrack, engine.formatConntrack());
-  const counted = opts.saveCounters || opts.listCounters ? engine.countersInto() : undefined;
+  const run = finishedRun(classifier, ruleset);
+  if (opts.conntrack) {
+    const { entries, expectations } = await run.conntrack();
+    await writeText(opts.conntrack, formatConntrack(entries, expectations));
+  }
+  const counted = opts.saveCounters || opts.listCounters ? await run.counters() : undefined;
   if (counted && opts.saveCounters) await writeText(opts.saveCounters, formatSave(counted, { counters: true }));
   if (counted && opts.listCounters) await writeText(opts.listCounters, listCounters(counted));
   if (!opts.quiet) process.stderr.write(summary.format());
   return summary;
+}
+
+function workerCount(value: number | string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers: expected a whole number from 1 to 64, got "${value}"`);
+  return n;
 }
 
 function recordFormat(name: string | undefined): RecordFormat {

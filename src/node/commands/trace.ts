@@ -2,6 +2,7 @@
 // Prints the kernel's TRACE lines (NETFILTER.md §4.2) for one packet and the verdict: "why was
 // this packet dropped".
 import { Engine, type PacketResult } from '../../engine/engine.js';
+import type { PacketReply } from '../../engine/reply.js';
 import { classifyPackets } from '../../classify.js';
 import { parseTraceSpec } from '../../packets/trace-spec.js';
 import { loadHostFile, loadRulesetFile, printWarnings } from '../load.js';
@@ -20,6 +21,8 @@ export async function traceCommand(spec: string, opts: { rules: string; host?: s
   const out = r.outIface ? ` out ${r.outIface}` : '';
   lines.push(`verdict: ${r.verdict}${reject}${why} (ctstate ${r.ctstate}, path ${r.path}, last hook ${r.hook}${out})`);
   if (engine.conntrackEnabled) lines.push(conntrackLine(r));
+  if (r.reply) lines.push(...replyLines(r.reply));
+  else if (r.noReply) lines.push(`reply: none (${r.noReply})`);
   if (r.flags.natSkipped) lines.push('note: a NAT target matched; NAT is not evaluated yet');
   return lines.join('\n') + '\n';
 }
@@ -33,4 +36,16 @@ function conntrackLine(r: PacketResult): string {
   if (r.ctNote) words.push(`(${r.ctNote.join(', ')})`);
   if (r.ctReason) words.push(`reason: ${r.ctReason}`);
   return words.join(' ');
+}
+
+/** The REJECT's answer, traced on its own way out (OUTPUT, POSTROUTING). */
+function replyLines(reply: PacketReply): string[] {
+  const what = reply.kind === 'icmp' ? `icmp type ${reply.type} code ${reply.code}` : 'tcp-reset';
+  const lines = reply.trace.map((t) => `  TRACE: ${t}`);
+  for (const log of reply.logs) lines.push(`  LOG: ${log}`);
+  const why = reply.decidedBy ? ` by ${reply.decidedBy}` : '';
+  const out = reply.outIface ? ` out ${reply.outIface}` : '';
+  lines.unshift(`reply: ${what}, ${reply.length} bytes, ctstate ${reply.ctstate}`);
+  lines.push(`  reply verdict: ${reply.verdict}${why} (last hook ${reply.hook}${out})`);
+  return lines;
 }

@@ -1,0 +1,69 @@
+// One TCP connection as a script: each step writes the segments both ends would send, and the
+// sequence numbers follow the bytes actually sent, so the router's window tracking (NETFILTER.md
+// §4.4) sees a conversation a real stack could have had. FTP control and data connections and
+// the plain sessions of the generator are all built from these steps.
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, text, type TcpFields } from './frames.js';
+import type { Side } from './lab.js';
+import type { Endpoint } from './traffic.js';
+
+/** MSS 1460, as every SYN of a real stack carries. */
+export const MSS_1460 = new Uint8Array([2, 4, 0x05, 0xb4]);
+
+/** What a conversation needs from the traffic it writes into. */
+export interface SegmentSink {
+  tcpSegment(side: Side, from: Endpoint, to: Endpoint, fields: Omit<TcpFields, 'sport' | 'dport'>, data?: Uint8Array): unknown;
+}
+
+type End = 'opener' | 'answerer';
+
+export class TcpConversation {
+  private seq: Record<End, number>;
+
+  /** `opener` sends the SYN from `openerSide`; `answerer` answers from the other side. */
+  constructor(
+    private readonly sink: SegmentSink,
+    private readonly opener: Endpoint,
+    private readonly answerer: Endpoint,
+    private readonly sides: Record<End, Side>,
+    isn: { opener?: number; answerer?: number } = {},
+  ) {
+    this.seq = { opener: isn.opener ?? 0x1000_0000, answerer: isn.answerer ?? 0x7000_0000 };
+  }
+
+  private other(end: End): End {
+    return end === 'opener' ? 'answerer' : 'opener';
+  }
+
+  private send(end: End, flags: number, data?: Uint8Array, extra: Partial<TcpFields> = {}): this {
+    const [from, to] = end === 'opener' ? [this.opener, this.answerer] : [this.answerer, this.opener];
+    this.sink.tcpSegment(this.sides[end], from, to, { seq: this.seq[end], ack: this.seq[this.other(end)], flags, ...extra }, data);
+    this.seq[end] += (data?.length ?? 0) + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
+    return this;
+  }
+
+  /** SYN, SYN/ACK, ACK. */
+  handshake(): this {
+    this.send('opener', TCP_SYN, undefined, { ack: 0, options: MSS_1460 });
+    this.send('answerer', TCP_SYN | TCP_ACK, undefined, { options: MSS_1460 });
+    return this.send('opener', TCP_ACK);
+  }
+
+  /** A SYN the other end refuses with RST/ACK. */
+  refused(): this {
+    this.send('opener', TCP_SYN, undefined, { ack: 0, options: MSS_1460 });
+    return this.send('answerer', TCP_RST | TCP_ACK, undefined, { seq: 0, window: 0 });
+  }
+
+  /** `end` sends `data` (one segment) and, unless told otherwise, the other end acknowledges it. */
+  data(end: End, data: string | Uint8Array, opts: { acked?: boolean } = {}): this {
+    this.send(end, TCP_PSH | TCP_ACK, typeof data === 'string' ? text(data) : data);
+    return opts.acked === false ? this : this.send(this.other(end), TCP_ACK);
+  }
+
+  /** `end` closes first, the other end closes back, `end` acknowledges the last FIN. */
+  close(end: End = 'opener'): this {
+    this.send(end, TCP_FIN | TCP_ACK);
+    this.send(this.other(end), TCP_FIN | TCP_ACK);
+    return this.send(end, TCP_ACK);
+  }
+}

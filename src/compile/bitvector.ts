@@ -1,0 +1,175 @@
+// Per-chain classifiers chosen at compile time (issue 6, layout.ts "Classifier tables"): chains
+// of CLASSIFIER_MIN_RULES rules or more get bit-vector tables appended to the code area and
+// E_CLASSIFIER set in their rule entries; smaller chains keep the linear scan, which is faster
+// there (WASM-NOTES.md §2-3: linear wins below about 64 rules).
+import {
+  CL_CHUNKS, CL_FIELDS, CL_HEADER_WORDS, CL_RULES, CL_START, CLF_KIND, CLF_LENGTH, CLF_LOOKUP, CLF_TABLE,
+  CLF_WORDS, CLK_IN, CLK_OUT, CLL_DIRECT, CLL_IFACE, CLL_SEARCH, E_CLASSIFIER, E_CODE_LEN, E_CODE_OFF,
+  ENTRY_SIZE,
+} from '../../assembly/shared/layout.js';
+import { buildIntervalTable, expandToDirect } from './field-table.js';
+import { buildIfaceTable, type IfaceTable } from './iface-table.js';
+import { RowPool } from './row-pool.js';
+import { FIELD_MAX, ruleFields, type RuleFields } from './rule-fields.js';
+
+/** 'auto': by chain size; 'linear': never (the reference path); 'always': every non-empty chain. */
+export type ClassifierMode = 'auto' | 'linear' | 'always';
+
+/** Chains with fewer rules are scanned linearly in 'auto' mode (bench/classifier.ts measures it). */
+export const CLASSIFIER_MIN_RULES = 48;
+/** Largest row memory one field of one chain may take; beyond it neighbouring classes merge. */
+export const FIELD_ROW_BYTES_MAX = 4 << 20;
+/** Value fields at most this large are looked up directly instead of by binary search. */
+const DIRECT_MAX = 511;
+const MIN_CLASSES = 16;
+
+export interface ChainRange {
+  name: string;
+  /** Entry index of the chain's first rule. */
+  start: number;
+  rules: number;
+}
+
+export interface ClassifierInfo {
+  chain: string;
+  rules: number;
+  /** Fields the tables use (CLK_* numbers). */
+  fields: number[];
+  /** Distinct rows. */
+  rows: number;
+  /** Bytes of header, lookup tables and rows. */
+  bytes: number;
+}
+
+type FieldPlan =
+  | { kind: number; lookup: typeof CLL_DIRECT; rows: number[] }
+  | { kind: number; lookup: typeof CLL_SEARCH; starts: number[]; rows: number[] }
+  | { kind: number; lookup: typeof CLL_IFACE; table: IfaceTable };
+
+function planFields(rules: readonly RuleFields[], pool: RowPool): FieldPlan[] {
+  const maxClasses = Math.max(MIN_CLASSES, Math.floor(FIELD_ROW_BYTES_MAX / (pool.wordsPerRow * 4)));
+  const plans: FieldPlan[] = [];
+  FIELD_MAX.forEach((max, kind) => {
+    const sets = rules.map((r) => r.values[kind]);
+    if (sets.every((s) => s === undefined)) return; // constrains nothing
+    const table = buildIntervalTable(sets, max, pool, maxClasses);
+    if (max <= DIRECT_MAX) plans.push({ kind, lookup: CLL_DIRECT, rows: expandToDirect(table, max) });
+    else plans.push({ kind, lookup: CLL_SEARCH, starts: table.starts, rows: table.rows });
+  });
+  for (const [kind, side] of [[CLK_IN, 'in'], [CLK_OUT, 'out']] as const) {
+    const patterns = rules.map((r) => r[side]);
+    if (patterns.every((p) => p === undefined)) continue;
+    plans.push({ kind, lookup: CLL_IFACE, table: buildIfaceTable(patterns, pool) });
+  }
+  return plans;
+}
+
+function tableWords(plan: FieldPlan): number {
+  if (plan.lookup === CLL_DIRECT) return plan.rows.length;
+  if (plan.lookup === CLL_SEARCH) return 2 * plan.starts.length;
+  return plan.table.patterns.length * 8 + 1 + 2 * plan.table.classes.length;
+}
+
+const align4 = (words: number) => (words + 3) & ~3;
+
+/** One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4). */
+function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: number): { words: Uint32Array; info: ClassifierInfo } | undefined {
+  const chunks = Math.ceil(range.rules / 128);
+  const pool = new RowPool(chunks);
+  const plans = planFields(rules, pool);
+  if (plans.length === 0) return undefined; // every rule is a candidate for every packet
+  const headerWords = CL_HEADER_WORDS + plans.length * CLF_WORDS;
+  const tableAt: number[] = [];
+  let next = headerWords;
+  for (const plan of plans) {
+    tableAt.push(next);
+    next += tableWords(plan);
+  }
+  const rowsAt = align4(next);
+  const rowWords = pool.words();
+  const words = new Uint32Array(rowsAt + rowWords.length);
+  const rowWord = (id: number) => base + rowsAt + id * pool.wordsPerRow;
+  words[CL_START] = range.start;
+  words[CL_RULES] = range.rules;
+  words[CL_CHUNKS] = chunks;
+  words[CL_FIELDS] = plans.length;
+  plans.forEach((plan, f) => {
+    const d = CL_HEADER_WORDS + f * CLF_WORDS;
+    const t = tableAt[f];
+    words[d + CLF_KIND] = plan.kind;
+    words[d + CLF_LOOKUP] = plan.lookup;
+    words[d + CLF_TABLE] = base + t;
+    if (plan.lookup === CLL_DIRECT) {
+      words[d + CLF_LENGTH] = plan.rows.length;
+      plan.rows.forEach((id, v) => (words[t + v] = rowWord(id)));
+    } else if (plan.lookup === CLL_SEARCH) {
+      const n = plan.starts.length;
+      words[d + CLF_LENGTH] = n;
+      words.set(plan.starts, t);
+      plan.rows.forEach((id, j) => (words[t + n + j] = rowWord(id)));
+    } else {
+      const { patterns, classes } = plan.table;
+      words[d + CLF_LENGTH] = patterns.length;
+      const bytes = new Uint8Array(words.buffer, (t * 4), patterns.length * 32);
+      patterns.forEach((p, j) => {
+        bytes.set(p.name, j * 32);
+        bytes.set(p.mask, j * 32 + 16);
+      });
+      const c = t + patterns.length * 8;
+      words[c] = classes.length;
+      classes.forEach((cls, i) => {
+        words[c + 1 + 2 * i] = cls.signature;
+        words[c + 2 + 2 * i] = rowWord(cls.row);
+      });
+    }
+  });
+  words.set(rowWords, rowsAt);
+  return {
+    words,
+    info: { chain: range.name, rules: range.rules, fields: plans.map((p) => p.kind), rows: pool.count, bytes: words.length * 4 },
+  };
+}
+
+export function wantsClassifier(rules: number, mode: ClassifierMode): boolean {
+  if (mode === 'linear' || rules === 0) return false;
+  return mode === 'always' || rules >= CLASSIFIER_MIN_RULES;
+}
+
+/**
+ * Appends the classifiers of the chains `mode` selects to `code` and points their rule entries at
+ * them (E_CLASSIFIER). Returns the new code area.
+ */
+export function appendClassifiers(
+  entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode,
+): { code: Uint32Array; classifiers: ClassifierInfo[] } {
+  const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+  const blocks: Uint32Array[] = [];
+  const classifiers: ClassifierInfo[] = [];
+  // Word 0 stays code (or padding) so that E_CLASSIFIER 0 can mean "none"; rows 16-byte aligned.
+  let length = Math.max(4, align4(code.length));
+  for (const range of chains) {
+    if (!wantsClassifier(range.rules, mode)) continue;
+    const rules: RuleFields[] = [];
+    for (let i = 0; i < range.rules; i++) {
+      const at = (range.start + i) * ENTRY_SIZE;
+      const entry = new DataView(entries.buffer, entries.byteOffset + at, ENTRY_SIZE);
+      rules.push(ruleFields(entry, code, entry.getUint32(E_CODE_OFF, true), entry.getUint32(E_CODE_LEN, true)));
+    }
+    const block = chainBlock(range, rules, length);
+    if (!block) continue;
+    const { words, info } = block;
+    for (let i = 0; i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
+    blocks.push(words);
+    classifiers.push(info);
+    length += align4(words.length);
+  }
+  if (blocks.length === 0) return { code, classifiers };
+  const out = new Uint32Array(length);
+  out.set(code);
+  let at = Math.max(4, align4(code.length));
+  for (const block of blocks) {
+    out.set(block, at);
+    at += align4(block.length);
+  }
+  return { code: out, classifiers };
+}

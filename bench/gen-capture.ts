@@ -421,8 +421,16 @@ class TrafficMix {
   }
 }
 
-/** Writes `packets` packets of the traffic mix to `path` (pcapng); the same seed, the same file. */
-export function writeCapture(path: string, packets: number, seed = 1): CaptureStats {
+export interface CaptureOptions {
+  seed?: number;
+  /** Conversations open at once (default 2000); small captures want fewer, to see them through. */
+  concurrent?: number;
+}
+
+/** Writes `packets` packets of the traffic mix to `path` (pcapng); the same options, the same file. */
+export function writeCapture(path: string, packets: number, opts: CaptureOptions = {}): CaptureStats {
+  const seed = opts.seed ?? 1;
+  const concurrent = Math.max(1, opts.concurrent ?? CONCURRENT);
   const fd = openSync(path, 'w');
   const writer = new PcapngWriter(fd);
   const mix = new TrafficMix(seed);
@@ -432,7 +440,7 @@ export function writeCapture(path: string, packets: number, seed = 1): CaptureSt
   let micros = 1_700_000_000 * 1e6;
   try {
     while (stats.packets < packets) {
-      while (open.length < CONCURRENT) open.push(mix.next());
+      while (open.length < concurrent) open.push(mix.next());
       const slot = Math.floor(r() * open.length);
       const step = open[slot].packets.next();
       if (step.done) {

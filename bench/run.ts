@@ -9,6 +9,21 @@ import { defaultHostModel } from '../src/host/load.js';
 import { Engine } from '../src/engine/engine.js';
 import { encodePacket } from '../src/packets/encode.js';
 import { generateRules, generatePackets } from './generate.js';
+import { formatEndToEnd, runEndToEnd } from './end-to-end.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const quick = process.argv.includes('--quick');
+
+/** Benchmarks with a script of their own (bench/conntrack.ts; K3's bench/classifier.ts once it exists). */
+function runScript(name: string): void {
+  const path = new URL(`./${name}`, import.meta.url);
+  if (!existsSync(path)) {
+    console.log(`(${name}: not there yet, skipped)`);
+    return;
+  }
+  spawnSync(process.execPath, ['--import', 'tsx', path.pathname, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+}
 
 const PACKETS = 4096;
 
@@ -35,4 +50,10 @@ async function main() {
   }
 }
 
-main();
+main()
+  .then(() => {
+    runScript('classifier.ts');
+    if (!quick) runScript('conntrack.ts');
+    console.log('\n## end to end\n');
+    console.log(formatEndToEnd(runEndToEnd(quick)));
+  });

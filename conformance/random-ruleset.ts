@@ -1,12 +1,12 @@
 // Seeded random cases: a filter table over the grammar nfwasm supports (user chains with jumps,
 // gotos and RETURN; tcp/udp/icmp/multiport/state/conntrack/iprange/mark/comment/length/ttl
-// matches; ACCEPT/DROP/LOG/MARK targets; random policies) and random traffic aimed at it. The
+// matches; ACCEPT/DROP/REJECT/LOG/MARK targets; random policies) and random traffic aimed at it. The
 // same seed gives the same case, so a divergence found once can be replayed
 // (`npm run conformance -- --random N --seed S random-S.I`).
 //
-// Held back unless asked for (`--with reject,ttl`), while they diverge for known reasons
-// (docs/conformance.md, Known divergences): REJECT (router-made answers are not sent through
-// OUTPUT yet) and the ttl match (nfwasm's FORWARD sees the TTL before the router lowers it).
+// Held back unless asked for (`--with ttl`), while it diverges for a known reason
+// (docs/conformance.md, Known divergences): the ttl match (nfwasm's FORWARD sees the TTL before
+// the router lowers it).
 // Traffic only crosses the router: packets for the router itself would be answered by its own
 // stack, which nfwasm does not model.
 import { rng } from '../bench/generate.js';
@@ -17,8 +17,8 @@ import { host, Traffic, type Endpoint } from './traffic.js';
 type Random = () => number;
 
 /** Parts of the grammar held back by default (see above). */
-export type HeldBack = 'reject' | 'ttl';
-export const HELD_BACK: readonly HeldBack[] = ['reject', 'ttl'];
+export type HeldBack = 'ttl';
+export const HELD_BACK: readonly HeldBack[] = ['ttl'];
 
 interface Grammar {
   with: ReadonlySet<HeldBack>;
@@ -99,7 +99,7 @@ interface ChainPlan {
 function target(r: Random, chain: ChainPlan, ruleNo: number, grammar: Grammar): string {
   const options: string[] = ['-j ACCEPT', '-j DROP', '-j ACCEPT', '-j DROP', '', `-j LOG --log-prefix "nfwc ${chain.name} ${ruleNo}: "`, `-j MARK --set-xmark ${pick(r, MARKS)}/0xffffffff`];
   if (!chain.builtin) options.push('-j RETURN');
-  if (grammar.with.has('reject')) options.push('-j REJECT --reject-with icmp-port-unreachable', '-j REJECT --reject-with icmp-admin-prohibited');
+  options.push('-j REJECT --reject-with icmp-port-unreachable', '-j REJECT --reject-with icmp-admin-prohibited');
   for (const callee of chain.callees) options.push(`-j ${callee}`, `-j ${callee}`, `-g ${callee}`);
   return pick(r, options);
 }

@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rng } from '../bench/generate.js';
+import type { ClassifierMode } from '../src/compile/index.js';
 import { Engine } from '../src/engine/engine.js';
 import { encodePackets } from '../src/packets/encode.js';
 import type { PacketInput } from '../src/packets/types.js';
@@ -146,7 +147,7 @@ interface Outcome {
   classified: number;
 }
 
-async function run(ruleset: Ruleset, packets: PacketInput[], classifier: 'linear' | 'always'): Promise<Outcome> {
+async function run(ruleset: Ruleset, packets: PacketInput[], classifier: ClassifierMode): Promise<Outcome> {
   const engine = await Engine.create(ruleset, routerHost(), { conntrack: false, classifier, batchSize: 64 });
   const results = engine.classify(encodePackets(packets), packets.length).map((p) => ({
     verdict: p.verdict, decidedBy: p.decidedBy, matched: p.matched, trace: p.trace, logs: p.logs, mark: p.mark,
@@ -157,13 +158,14 @@ async function run(ruleset: Ruleset, packets: PacketInput[], classifier: 'linear
   return { results, counters: counted.join(' '), classified: engine.compiled.classifiers.length };
 }
 
-async function compare(seed: number, rules: number, packetCount: number): Promise<void> {
+/** `mode` 'always' tables every chain from its first rule; 'auto' keeps small chains and chain heads linear. */
+async function compare(seed: number, rules: number, packetCount: number, mode: ClassifierMode): Promise<void> {
   const r = rng(seed);
   const text = randomRuleset(r, rules);
   const ruleset = parseRuleset(text, { filename: `random-${seed}.rules` });
   const packets = Array.from({ length: packetCount }, (_, i) => randomPacket(r, i));
   const linear = await run(ruleset, packets, 'linear');
-  const classified = await run(ruleset, packets, 'always');
+  const classified = await run(ruleset, packets, mode);
   assert.is(linear.classified, 0);
   assert.ok(classified.classified > 0, `seed ${seed}: no chain got a classifier`);
   for (let i = 0; i < packets.length; i++) {
@@ -173,11 +175,15 @@ async function compare(seed: number, rules: number, packetCount: number): Promis
 }
 
 test('small random rulesets: classifier and linear walk agree on every packet', async () => {
-  for (let seed = 1; seed <= 40; seed++) await compare(seed, 1 + (seed * 7) % 60, 300);
+  for (let seed = 1; seed <= 40; seed++) await compare(seed, 1 + (seed * 7) % 60, 300, 'always');
 });
 
-test('large random rulesets (up to 2000 rules) agree too', async () => {
-  for (const [seed, rules] of [[101, 500], [102, 1200], [103, 2000], [104, 2000]]) await compare(seed, rules, 400);
+test('large random rulesets (up to 2000 rules) agree too, with every chain tabled', async () => {
+  for (const [seed, rules] of [[101, 500], [102, 1200], [103, 2000]]) await compare(seed, rules, 400, 'always');
+});
+
+test('large random rulesets agree in auto mode (linear chain heads, small chains linear)', async () => {
+  for (const [seed, rules] of [[201, 400], [202, 2000]]) await compare(seed, rules, 400, 'auto');
 });
 
 test('the walk really is shortened: packets that match nothing skip straight to the policy', async () => {

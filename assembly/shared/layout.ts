@@ -838,9 +838,11 @@ export const DFR_ECN = 7; // ECN codepoints that cannot be combined (not-ECT wit
 // (assembly/vm/traverse.ts) jumps to the lowest set bit at or after its position and checks that
 // entry exactly (basic match + match code), so first-match order, counters and events stay those
 // of the linear walk. A field the table leaves out, or a packet value it has no class for,
-// constrains nothing. Rows are CL_CHUNKS * 4 words (128 bits per chunk, zero past the last rule)
-// and start at a word index that is a multiple of 4, so they are 16-byte aligned in memory.
-// Every "row" below is the word index in the code area of a row (never 0).
+// constrains nothing. A row is its summary, ceil(CL_CHUNKS / 128) * 4 words (bit c set when
+// chunk c has any bit set), then its bits, CL_CHUNKS * 4 words (128 rules per chunk, bit i =
+// rule i, zero past the last rule); rows start at a word index that is a multiple of 4, so they
+// are 16-byte aligned in memory. Every "row" below is the word index in the code area of a row
+// (never 0). Rules before the chain's first entry with E_CLASSIFIER set are tried in order.
 // Header: CL_HEADER_WORDS words, then CL_FIELDS field descriptors of CLF_WORDS words.
 export const CL_START = 0; // entry index of the chain's first rule (bit 0)
 export const CL_RULES = 1; // rules in the chain (its tail is entry CL_START + CL_RULES)

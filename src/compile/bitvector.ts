@@ -18,7 +18,13 @@ export type ClassifierMode = 'auto' | 'linear' | 'always';
 /** Chains with fewer rules are scanned linearly in 'auto' mode (bench/classifier.ts measures it). */
 export const CLASSIFIER_MIN_RULES = 48;
 /** Largest row memory one field of one chain may take; beyond it neighbouring classes merge. */
-export const FIELD_ROW_BYTES_MAX = 4 << 20;
+export const FIELD_ROW_BYTES_MAX = 16 << 20;
+/**
+ * Rules at the head of a chain that are always tried in order before the tables are consulted: a
+ * packet matched there (ESTABLISHED,RELATED ACCEPT, lo, INVALID DROP) never pays for selecting
+ * rows, so established traffic costs what it costs on a short chain.
+ */
+export const LINEAR_HEAD = 8;
 /** Value fields at most this large are looked up directly instead of by binary search. */
 const DIRECT_MAX = 511;
 const MIN_CLASSES = 16;
@@ -47,7 +53,7 @@ type FieldPlan =
   | { kind: number; lookup: typeof CLL_IFACE; table: IfaceTable };
 
 function planFields(rules: readonly RuleFields[], pool: RowPool): FieldPlan[] {
-  const maxClasses = Math.max(MIN_CLASSES, Math.floor(FIELD_ROW_BYTES_MAX / (pool.wordsPerRow * 4)));
+  const maxClasses = Math.max(MIN_CLASSES, Math.floor(FIELD_ROW_BYTES_MAX / (pool.storedWords * 4)));
   const plans: FieldPlan[] = [];
   FIELD_MAX.forEach((max, kind) => {
     const sets = rules.map((r) => r.values[kind]);
@@ -61,7 +67,14 @@ function planFields(rules: readonly RuleFields[], pool: RowPool): FieldPlan[] {
     if (patterns.every((p) => p === undefined)) continue;
     plans.push({ kind, lookup: CLL_IFACE, table: buildIfaceTable(patterns, pool) });
   }
-  return plans;
+  // Sparsest rows first: the AND of a chunk stops at the first field that leaves nothing.
+  const density = (plan: FieldPlan): number => {
+    const ids = plan.lookup === CLL_IFACE ? plan.table.classes.map((c) => c.row) : plan.rows;
+    const distinct = [...new Set(ids)];
+    return distinct.reduce((sum, id) => sum + pool.ones(id), 0) / distinct.length;
+  };
+  const order = plans.map((plan) => ({ plan, density: density(plan) })).sort((a, b) => a.density - b.density);
+  return order.map((o) => o.plan);
 }
 
 function tableWords(plan: FieldPlan): number {
@@ -88,7 +101,7 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: numbe
   const rowsAt = align4(next);
   const rowWords = pool.words();
   const words = new Uint32Array(rowsAt + rowWords.length);
-  const rowWord = (id: number) => base + rowsAt + id * pool.wordsPerRow;
+  const rowWord = (id: number) => base + rowsAt + id * pool.storedWords;
   words[CL_START] = range.start;
   words[CL_RULES] = range.rules;
   words[CL_CHUNKS] = chunks;
@@ -135,6 +148,11 @@ export function wantsClassifier(rules: number, mode: ClassifierMode): boolean {
   return mode === 'always' || rules >= CLASSIFIER_MIN_RULES;
 }
 
+/** Rules of a classified chain scanned in order before its tables are used ('always': none, for tests). */
+function linearHead(mode: ClassifierMode): number {
+  return mode === 'always' ? 0 : LINEAR_HEAD;
+}
+
 /**
  * Appends the classifiers of the chains `mode` selects to `code` and points their rule entries at
  * them (E_CLASSIFIER). Returns the new code area.
@@ -158,7 +176,7 @@ export function appendClassifiers(
     const block = chainBlock(range, rules, length);
     if (!block) continue;
     const { words, info } = block;
-    for (let i = 0; i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
+    for (let i = linearHead(mode); i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
     blocks.push(words);
     classifiers.push(info);
     length += align4(words.length);

@@ -18,50 +18,80 @@ export interface IntervalTable {
  */
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
   const current = emptyRow(pool);
-  const boundaries = new Set<number>([0]);
-  sets.forEach((set, rule) => {
+  let edges = 1;
+  for (const set of sets) if (set) edges += set.length;
+  // Every interval start, and every end + 1 inside the domain, begins an elementary interval.
+  const cuts = new Float64Array(edges);
+  let n = 1;
+  for (let rule = 0; rule < sets.length; rule++) {
+    const set = sets[rule];
     if (!set) {
       setBit(current, rule);
-      return;
+      continue;
     }
     for (let i = 0; i < set.length; i += 2) {
-      boundaries.add(set[i]);
-      if (set[i + 1] < max) boundaries.add(set[i + 1] + 1);
+      cuts[n++] = set[i];
+      if (set[i + 1] < max) cuts[n++] = set[i + 1] + 1;
     }
-  });
-  const starts = Float64Array.from(boundaries).sort();
-  const indexOf = new Map<number, number>();
-  starts.forEach((v, i) => indexOf.set(v, i));
-  const adds: number[][] = [];
-  const removes: number[][] = [];
-  const push = (lists: number[][], at: number, rule: number) => (lists[at] ??= []).push(rule);
-  sets.forEach((set, rule) => {
-    if (!set) return;
+  }
+  const sorted = cuts.subarray(0, n).sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
+  const starts = sorted.subarray(0, m);
+  const indexOf = (value: number): number => {
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Rules entering (rule + 1) and leaving (-(rule + 1)) at each boundary, grouped by boundary.
+  const eventCount = new Int32Array(m + 1);
+  const eventAt: number[] = [];
+  const eventRule: number[] = [];
+  for (let rule = 0; rule < sets.length; rule++) {
+    const set = sets[rule];
+    if (!set) continue;
     for (let i = 0; i < set.length; i += 2) {
-      push(adds, indexOf.get(set[i])!, rule);
-      if (set[i + 1] < max) push(removes, indexOf.get(set[i + 1] + 1)!, rule);
+      const from = indexOf(set[i]);
+      eventAt.push(from);
+      eventRule.push(rule + 1);
+      eventCount[from + 1]++;
+      if (set[i + 1] < max) {
+        const to = indexOf(set[i + 1] + 1);
+        eventAt.push(to);
+        eventRule.push(-(rule + 1));
+        eventCount[to + 1]++;
+      }
     }
-  });
+  }
+  for (let j = 0; j < m; j++) eventCount[j + 1] += eventCount[j];
+  const events = new Int32Array(eventAt.length);
+  const fill = eventCount.slice(0, m);
+  for (let k = 0; k < eventAt.length; k++) events[fill[eventAt[k]]++] = eventRule[k];
 
-  const group = Math.ceil(starts.length / maxClasses);
+  const group = Math.ceil(m / maxClasses);
   const merged = group > 1 ? emptyRow(pool) : current;
   const table: IntervalTable = { starts: [], rows: [] };
   const emit = (start: number, row: Uint32Array) => {
     const id = pool.add(row);
-    if (table.rows[table.rows.length - 1] === id) return; // same rules as the interval before
+    if (table.rows.length > 0 && table.rows[table.rows.length - 1] === id) return; // same rules as before
     table.starts.push(start);
     table.rows.push(id);
   };
-  for (let j = 0; j < starts.length; j++) {
+  for (let j = 0; j < m; j++) {
     // A rule whose interval ends where its next one starts stays in: remove before adding.
-    for (const rule of removes[j] ?? []) clearBit(current, rule);
-    for (const rule of adds[j] ?? []) setBit(current, rule);
+    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] < 0) clearBit(current, -events[k] - 1);
+    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] > 0) setBit(current, events[k] - 1);
     if (group === 1) {
       emit(starts[j], current);
       continue;
     }
     for (let w = 0; w < current.length; w++) merged[w] |= current[w];
-    if ((j + 1) % group === 0 || j === starts.length - 1) {
+    if ((j + 1) % group === 0 || j === m - 1) {
       emit(starts[j - (j % group)], merged);
       merged.fill(0);
     }

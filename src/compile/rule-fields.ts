@@ -63,6 +63,17 @@ function prefixInterval(mask: number, value: number, max: number): ValueSet | un
   return [value >>> 0, (value | free) >>> 0];
 }
 
+/** Small-domain enumerations repeat across rules (same protocol, same state list): built once. */
+const memo = new Map<string, ValueSet>();
+function remembered(key: string, build: () => ValueSet): ValueSet {
+  let set = memo.get(key);
+  if (!set) {
+    set = build();
+    memo.set(key, set);
+  }
+  return set;
+}
+
 /**
  * What one compare opcode allows on `kind`, before its `!`. Operands after the field: OP_RANGE /
  * OP_IPRANGE lo, hi; OP_MASKEQ mask, value; OP_ANYBIT bits.
@@ -70,9 +81,11 @@ function prefixInterval(mask: number, value: number, max: number): ValueSet | un
 function compareSet(op: number, kind: number, x: number, y: number): ValueSet | undefined {
   const max = FIELD_MAX[kind];
   if (max <= PROTOFRAG_MAX) {
-    if (op === OP_RANGE || op === OP_IPRANGE) return enumerate(max, (v) => fieldValueOf(kind, v) >= x && fieldValueOf(kind, v) <= y);
-    if (op === OP_MASKEQ) return enumerate(max, (v) => ((fieldValueOf(kind, v) & x) >>> 0) === y);
-    return enumerate(max, (v) => (fieldValueOf(kind, v) & x) !== 0);
+    return remembered(`${op}:${kind}:${x}:${y}`, () => {
+      if (op === OP_RANGE || op === OP_IPRANGE) return enumerate(max, (v) => fieldValueOf(kind, v) >= x && fieldValueOf(kind, v) <= y);
+      if (op === OP_MASKEQ) return enumerate(max, (v) => ((fieldValueOf(kind, v) & x) >>> 0) === y);
+      return enumerate(max, (v) => (fieldValueOf(kind, v) & x) !== 0);
+    });
   }
   if (op === OP_RANGE || op === OP_IPRANGE) return x <= y ? [x, Math.min(y, max)] : EMPTY;
   if (op === OP_MASKEQ) return prefixInterval(x, y, max);
@@ -124,11 +137,11 @@ function basicMatchFields(entry: DataView, into: FieldsBuilder): void {
   const protoInvert = (inv & INV_PROTO) !== 0;
   const wantsFragment = (entry.getUint8(E_FLAGS) & EF_FRAG) !== 0;
   const fragInvert = (inv & INV_FRAG) !== 0;
-  into.allow(CLK_PROTOFRAG, enumerate(PROTOFRAG_MAX, (v) => {
+  into.allow(CLK_PROTOFRAG, remembered(`basic:${proto}:${protoInvert}:${wantsFragment}:${fragInvert}`, () => enumerate(PROTOFRAG_MAX, (v) => {
     const protoOk = proto === 0 || ((v >>> 1) === proto) !== protoInvert;
     const laterFragment = (v & 1) === 1;
     return protoOk && (wantsFragment && !laterFragment) === fragInvert;
-  }));
+  })));
 }
 
 function interfacePattern(entry: DataView, nameAt: number, maskAt: number, invert: boolean, into: FieldsBuilder): InterfacePattern | undefined {
@@ -174,7 +187,7 @@ function matchCodeFields(code: Uint32Array, off: number, len: number, into: Fiel
       into.allow(CLK_ICMP_TYPE, icmpTypeSet(code[at + 1], code[at + 2], code[at + 3], invert));
     } else if (op === OP_L4HDR) {
       // never a non-first fragment (the header-present half is not classified)
-      into.allow(CLK_PROTOFRAG, enumerate(PROTOFRAG_MAX, (v) => (v & 1) === 0));
+      into.allow(CLK_PROTOFRAG, remembered('l4hdr', () => enumerate(PROTOFRAG_MAX, (v) => (v & 1) === 0)));
     } else if (op === OP_FAIL) {
       into.never();
     }

@@ -8,6 +8,7 @@ import { TABLE_NAMES, type TableName } from '../ruleset/types.js';
 import { classifyCommand, type ClassifyOptions } from './commands/classify.js';
 import { RECORD_FORMATS } from '../output/encode.js';
 import { ONLY_KEYWORDS } from '../output/only.js';
+import { benchCommand } from './commands/bench.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { traceCommand } from './commands/trace.js';
@@ -64,6 +65,17 @@ program
   .option('-q, --quiet', 'no summary, notes or progress on stderr')
   .action(async (capture: string, o: ClassifyOptions) => {
     await classifyCommand(capture, o);
+  });
+
+program
+  .command('bench')
+  .description('compare rule layouts on a capture: throughput, rules examined per packet and per chain, and (two rulesets) the packets whose verdict differs')
+  .argument('<files...>', 'RULES_A [RULES_B] CAPTURE: one or two rulesets, then a capture (pcap, pcapng, JSON lines, LOG lines)')
+  .option('-H, --host <file>', 'host model JSON')
+  .option('--show <n>', 'differing packets to show (all are counted)', '10')
+  .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none')
+  .action(async (files: string[], o: { host?: string; show: string; in?: string }) => {
+    process.stdout.write(await benchCommand(files, { host: o.host, show: Number(o.show), in: o.in, quiet: false }));
   });
 
 program

@@ -44,10 +44,12 @@ const DEFAULT_BATCH = 4096;
 export type Classifier = Engine | ShardPool;
 
 /** A batch of packet records ready for the engine, and how its results become output records. */
-interface WorkUnit {
+export interface WorkUnit {
   records: Uint8Array;
   payloads: Uint8Array;
   count: number;
+  /** The output record number (n) of each packet record. */
+  numbers: number[];
   /** Records whose input claimed a ctstate of its own (Engine.noteClaimedCtstate). */
   ctstateGiven: number;
   assemble(results: PacketResult[]): RecordBatch;
@@ -92,7 +94,7 @@ async function runUnit(classifier: Classifier, unit: WorkUnit): Promise<RecordBa
 }
 
 /** The input cut into batches of packet records, each knowing how to number its output records. */
-async function* workUnits(input: Input, opts: ClassifyInputOptions): AsyncGenerator<WorkUnit> {
+export async function* workUnits(input: Input, opts: ClassifyInputOptions): AsyncGenerator<WorkUnit> {
   const say = opts.onMessage ?? (() => {});
   let n = 0;
   if (input.kind === 'capture') {
@@ -100,10 +102,15 @@ async function* workUnits(input: Input, opts: ClassifyInputOptions): AsyncGenera
       const before = n;
       n += batch.frames.length;
       const last = batch.frames[batch.frames.length - 1];
+      const numbers = new Array<number>(batch.count);
+      batch.frames.forEach((frame, i) => {
+        if (frame.record !== undefined) numbers[frame.record] = before + i + 1;
+      });
       yield {
         records: batch.records,
         payloads: batch.payloads,
         count: batch.count,
+        numbers,
         ctstateGiven: 0,
         assemble: (results) => ({ records: captureRecords(batch, results, before), frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined }),
       };
@@ -166,6 +173,7 @@ class LineBatch {
       records,
       payloads,
       count,
+      numbers: slots.filter((slot): slot is number => typeof slot === 'number'),
       ctstateGiven,
       assemble: (results) => {
         let next = 0;

@@ -85,8 +85,17 @@ function tableWords(plan: FieldPlan): number {
 
 const align4 = (words: number) => (words + 3) & ~3;
 
+/** One chain's classifier: header and lookup tables (`head`), then the rows (`pool`) from word `rowsAt`. */
+interface ChainBlock {
+  head: Uint32Array;
+  rowsAt: number;
+  pool: RowPool;
+  words: number;
+  info: ClassifierInfo;
+}
+
 /** One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4). */
-function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: number): { words: Uint32Array; info: ClassifierInfo } | undefined {
+function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: number): ChainBlock | undefined {
   const chunks = Math.ceil(range.rules / 128);
   const pool = new RowPool(chunks);
   const plans = planFields(rules, pool);
@@ -99,8 +108,7 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: numbe
     next += tableWords(plan);
   }
   const rowsAt = align4(next);
-  const rowWords = pool.words();
-  const words = new Uint32Array(rowsAt + rowWords.length);
+  const words = new Uint32Array(rowsAt);
   const rowWord = (id: number) => base + rowsAt + id * pool.storedWords;
   words[CL_START] = range.start;
   words[CL_RULES] = range.rules;
@@ -123,7 +131,7 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: numbe
     } else {
       const { patterns, classes } = plan.table;
       words[d + CLF_LENGTH] = patterns.length;
-      const bytes = new Uint8Array(words.buffer, (t * 4), patterns.length * 32);
+      const bytes = new Uint8Array(words.buffer, t * 4, patterns.length * 32);
       patterns.forEach((p, j) => {
         bytes.set(p.name, j * 32);
         bytes.set(p.mask, j * 32 + 16);
@@ -136,10 +144,10 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: numbe
       });
     }
   });
-  words.set(rowWords, rowsAt);
+  const total = rowsAt + pool.words;
   return {
-    words,
-    info: { chain: range.name, rules: range.rules, fields: plans.map((p) => p.kind), rows: pool.count, bytes: words.length * 4 },
+    head: words, rowsAt, pool, words: total,
+    info: { chain: range.name, rules: range.rules, fields: plans.map((p) => p.kind), rows: pool.count, bytes: total * 4 },
   };
 }
 
@@ -161,7 +169,7 @@ export function appendClassifiers(
   entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode,
 ): { code: Uint32Array; classifiers: ClassifierInfo[] } {
   const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
-  const blocks: Uint32Array[] = [];
+  const blocks: { at: number; block: ChainBlock }[] = [];
   const classifiers: ClassifierInfo[] = [];
   // Word 0 stays code (or padding) so that E_CLASSIFIER 0 can mean "none"; rows 16-byte aligned.
   let length = Math.max(4, align4(code.length));
@@ -175,19 +183,17 @@ export function appendClassifiers(
     }
     const block = chainBlock(range, rules, length);
     if (!block) continue;
-    const { words, info } = block;
     for (let i = linearHead(mode); i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
-    blocks.push(words);
-    classifiers.push(info);
-    length += align4(words.length);
+    blocks.push({ at: length, block });
+    classifiers.push(block.info);
+    length += align4(block.words);
   }
   if (blocks.length === 0) return { code, classifiers };
   const out = new Uint32Array(length);
   out.set(code);
-  let at = Math.max(4, align4(code.length));
-  for (const block of blocks) {
-    out.set(block, at);
-    at += align4(block.length);
+  for (const { at, block } of blocks) {
+    out.set(block.head, at);
+    block.pool.copyTo(out, at + block.rowsAt);
   }
   return { code: out, classifiers };
 }

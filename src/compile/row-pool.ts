@@ -3,6 +3,8 @@
 // its summary (bit c set when 128-bit chunk c has any rule) and then its bits (layout.ts
 // "Classifier tables").
 
+const BLOCK_WORDS = 1 << 18;
+
 export class RowPool {
   /** Words of a row's bits: 4 per 128-rule chunk. */
   readonly dataWords: number;
@@ -10,7 +12,9 @@ export class RowPool {
   readonly summaryWords: number;
   /** Words of a stored row (summary, then bits). */
   readonly storedWords: number;
-  private data: Uint32Array;
+  /** Fixed-size blocks, never copied as the pool grows (10k-rule chains hold ~20 MiB of rows). */
+  private readonly blocks: Uint32Array[] = [];
+  private readonly rowsPerBlock: number;
   private rows = 0;
   private readonly byHash = new Map<number, number[]>();
 
@@ -18,7 +22,12 @@ export class RowPool {
     this.dataWords = chunks * 4;
     this.summaryWords = Math.ceil(chunks / 128) * 4;
     this.storedWords = this.summaryWords + this.dataWords;
-    this.data = new Uint32Array(this.storedWords * 8);
+    this.rowsPerBlock = Math.max(8, Math.floor(BLOCK_WORDS / this.storedWords));
+  }
+
+  /** The block holding row `id` and the row's word offset in it. */
+  private place(id: number): [Uint32Array, number] {
+    return [this.blocks[Math.floor(id / this.rowsPerBlock)], (id % this.rowsPerBlock) * this.storedWords];
   }
 
   get count(): number {
@@ -33,16 +42,12 @@ export class RowPool {
     if (same) {
       for (const id of same) if (this.equals(id, row)) return id;
     }
-    if ((this.rows + 1) * this.storedWords > this.data.length) {
-      const bigger = new Uint32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    const at = this.rows * this.storedWords;
+    if (this.rows % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
+    const [block, at] = this.place(this.rows);
     for (let c = 0; c < this.chunks; c++) {
-      if ((row[4 * c] | row[4 * c + 1] | row[4 * c + 2] | row[4 * c + 3]) !== 0) this.data[at + (c >>> 5)] |= 1 << (c & 31);
+      if ((row[4 * c] | row[4 * c + 1] | row[4 * c + 2] | row[4 * c + 3]) !== 0) block[at + (c >>> 5)] |= 1 << (c & 31);
     }
-    this.data.set(row.subarray(0, this.dataWords), at + this.summaryWords);
+    block.set(row.subarray(0, this.dataWords), at + this.summaryWords);
     if (same) same.push(this.rows);
     else this.byHash.set(hash, [this.rows]);
     return this.rows++;
@@ -51,9 +56,10 @@ export class RowPool {
   /** Set bits of row `id`. */
   ones(id: number): number {
     let count = 0;
-    const at = id * this.storedWords + this.summaryWords;
+    const [block, row] = this.place(id);
+    const at = row + this.summaryWords;
     for (let i = 0; i < this.dataWords; i++) {
-      let v = this.data[at + i];
+      let v = block[at + i];
       v -= (v >>> 1) & 0x55555555;
       v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
       count += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
@@ -62,14 +68,25 @@ export class RowPool {
   }
 
   private equals(id: number, row: Uint32Array): boolean {
-    const at = id * this.storedWords + this.summaryWords;
-    for (let i = 0; i < this.dataWords; i++) if (this.data[at + i] !== row[i]) return false;
+    const [block, stored] = this.place(id);
+    const at = stored + this.summaryWords;
+    for (let i = 0; i < this.dataWords; i++) if (block[at + i] !== row[i]) return false;
     return true;
   }
 
-  /** Every stored row, id order. */
-  words(): Uint32Array {
-    return this.data.subarray(0, this.rows * this.storedWords);
+  get words(): number {
+    return this.rows * this.storedWords;
+  }
+
+  /** Writes every stored row, in id order, into `target` from word `at`. */
+  copyTo(target: Uint32Array, at: number): void {
+    let left = this.words;
+    for (const block of this.blocks) {
+      const n = Math.min(left, block.length);
+      target.set(block.subarray(0, n), at);
+      at += n;
+      left -= n;
+    }
   }
 }
 

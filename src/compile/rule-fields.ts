@@ -146,13 +146,13 @@ function basicMatchFields(entry: DataView, into: FieldsBuilder): void {
 
 function interfacePattern(entry: DataView, nameAt: number, maskAt: number, invert: boolean, into: FieldsBuilder): InterfacePattern | undefined {
   const bytes = new Uint8Array(entry.buffer, entry.byteOffset, entry.byteLength);
-  const name = bytes.slice(nameAt, nameAt + IFNAMSIZ);
-  const mask = bytes.slice(maskAt, maskAt + IFNAMSIZ);
-  if (mask.every((b) => b === 0)) {
+  if (bytes.subarray(maskAt, maskAt + IFNAMSIZ).every((b) => b === 0)) {
     // compares nothing: always equal, so `!` never matches
     if (invert) into.never();
     return undefined;
   }
+  const name = bytes.slice(nameAt, nameAt + IFNAMSIZ);
+  const mask = bytes.slice(maskAt, maskAt + IFNAMSIZ);
   for (let i = 0; i < IFNAMSIZ; i++) name[i] &= mask[i];
   return { name, mask, invert, key: `${name.join(',')}/${mask.join(',')}` };
 }

@@ -64,7 +64,9 @@ export function compareVerdicts(injected: readonly TrafficFrame[], records: read
       if (hit) hit.used = true;
       kernel = hit ? 'forwarded' : 'not forwarded';
     }
-    if (rec?.verdict === 'REJECT') expectedAnswers[frame.side].push(rec.reject_with ?? 'REJECT');
+    // nfwasm's answer leaves the router only if it was built (no answer to a RST, an ICMP error,
+    // a later fragment, …) and its own walk through OUTPUT/POSTROUTING accepted it
+    if (rec?.verdict === 'REJECT' && rec.reply?.verdict === 'ACCEPT') expectedAnswers[frame.side].push(rec.reject_with ?? 'REJECT');
     packets.push({ n: i + 1, side: frame.side, text: describe(view), kernel, nfwasm: rec ? nfwasmOutcome(rec) : 'not forwarded', record: rec });
   });
 

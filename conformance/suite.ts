@@ -1,4 +1,4 @@
-// npm run conformance [-- [NAME…] [--skip NAME]… [--random N] [--seed S] [--with ttl] [--no-fixed]]: the fixed
+// npm run conformance [-- [NAME…] [--skip NAME]… [--random N] [--seed S] [--with reject,ttl] [--no-fixed]]: the fixed
 // cases of test/conformance/*.case.ts (those whose name contains one of the NAMEs, if given, and
 // none of the --skip ones) plus N seeded random cases (random-ruleset.ts), with the legacy backend
 // and, where iptables-nft exists, the nft backend too. Prints one line per case and backend

@@ -41,16 +41,18 @@ test('a TCP entry with its state, helper and mark; a generic-protocol entry with
     id: 7, proto: 6, protoName: 'tcp', timeout: 431999, tcpState: 'ESTABLISHED',
     original: { src: '192.168.1.2', dst: '192.168.1.1', sport: 49378, dport: 21 },
     reply: { src: '192.168.1.1', dst: '192.168.1.2', sport: 21, dport: 49378 },
-    status: ['SEEN_REPLY', 'ASSURED', 'CONFIRMED'], mark: 5, helper: 'ftp',
+    status: ['SEEN_REPLY', 'ASSURED', 'CONFIRMED'], mark: 5, helper: 'ftp', use: 1,
   };
   assert.is(formatConntrackEntry(tcp),
     'tcp      6 431999 ESTABLISHED src=192.168.1.2 dst=192.168.1.1 sport=49378 dport=21 src=192.168.1.1 dst=192.168.1.2 sport=21 dport=49378 [ASSURED] mark=5 helper=ftp use=1');
   const gre: ConntrackEntry = {
     id: 8, proto: 50, protoName: 'unknown', timeout: 599,
     original: { src: '10.0.0.1', dst: '10.0.0.2' }, reply: { src: '10.0.0.2', dst: '10.0.0.1' },
-    status: ['CONFIRMED'], mark: 0, zone: 3,
+    status: ['CONFIRMED'], mark: 0, zone: 3, use: 1,
   };
   assert.is(formatConntrackEntry(gre), 'unknown  50 599 src=10.0.0.1 dst=10.0.0.2 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 mark=0 zone=3 use=1');
+
+  assert.match(formatConntrackEntry({ ...tcp, use: 2 }), / use=2$/);
 });
 
 test('conntrack -L expect line', () => {

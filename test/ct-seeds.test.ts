@@ -78,6 +78,8 @@ test('seed 000: FTP server, INPUT DROP, active mode: the data connection is RELA
   const dataEntry = engine.conntrackEntries().find((e) => e.original.sport === 20)!;
   assert.is(control.helper, 'ftp');
   assert.is(dataEntry.masterId, control.id);
+  assert.is(control.use, 2, 'the data connection holds its master (conntrack -L use=2, as the kernel)');
+  assert.is(dataEntry.use, 1);
   assert.ok(dataEntry.status.includes('EXPECTED'));
   assert.equal(expectationsOf(engine), []);
 });

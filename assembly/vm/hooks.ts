@@ -7,7 +7,7 @@ import {
   PKT_DST, PKT_FLAGS, PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PKTTYPE, PKTTYPE_BROADCAST, PKTTYPE_MULTICAST,
   PKTTYPE_UNICAST, RT_BLACKHOLE, RT_BROADCAST, RT_LOCAL, RT_MULTICAST, RT_PROHIBIT, RT_UNREACHABLE,
   TABLE_FILTER, TABLE_MANGLE, TABLE_NAT, TABLE_RAW, TABLE_SECURITY, V_DEFRAG, V_DROP, V_NOROUTE,
-  V_NOT_FORWARDED,
+  V_NOT_FORWARDED, PKT_TTL, V_TTL_EXCEEDED,
 } from '../shared/layout';
 import {
   carriesConntrack, confirm, conntrackEnabled, conntrackIn, firstPacketOfConnection,
@@ -142,6 +142,14 @@ function arriving(rec: usize, dst: u32, route: i32): void {
   }
   routeUsed = route;
   if ((load<u8>(rec, PKT_FLAGS) & PF_OUT_GIVEN) == 0) copyIfname(rec + PKT_OUT_IFACE, routeIfname(route));
+  // ip_forward(): a packet whose TTL would run out is dropped before the FORWARD hook; the others
+  // have their TTL lowered first, so FORWARD and POSTROUTING rules (-m ttl, LOG's TTL=) see TTL - 1.
+  const ttl = <u32>load<u8>(rec, PKT_TTL);
+  if (ttl <= 1) {
+    packet.verdict = V_TTL_EXCEEDED;
+    return;
+  }
+  store<u8>(rec, <u8>(ttl - 1), PKT_TTL);
   if (runHook(HOOK_FORWARD)) runHook(HOOK_POSTROUTING);
 }
 

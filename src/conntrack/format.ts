@@ -21,7 +21,7 @@ export function formatConntrackEntry(e: ConntrackEntry): string {
   words.push(`mark=${e.mark}`);
   if (e.zone) words.push(`zone=${e.zone}`);
   if (e.helper) words.push(`helper=${e.helper}`);
-  words.push('use=1');
+  words.push(`use=${e.use}`);
   return words.join(' ');
 }
 

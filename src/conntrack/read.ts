@@ -49,6 +49,9 @@ export interface ConntrackEntry {
   zone?: number;
   /** id of the master conntrack (expected connections), while it lives. */
   masterId?: number;
+  /** The kernel's reference count as conntrack -L prints it (use=): 1 for the table, plus one per
+   *  live connection whose master this is (an expected connection holds its master). */
+  use: number;
 }
 
 export interface ConntrackExpectation {
@@ -137,6 +140,7 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
       reply,
       status: ctStatusNames(u8(ct + CT_STATUS) & CT_STATUS_MASK),
       mark: ext === undefined ? 0 : u32(ext + CX_MARK),
+      use: 1, // counted below, once every entry is read
     };
     if (proto === PROTO_TCP) {
       const state = u8(ct + CT_STATE) & TCP_STATE_MASK;
@@ -182,6 +186,9 @@ export function readConntrack(buffer: ArrayBuffer, cfg: number, nowMs: number): 
     expectations.push(expectation);
   }
   expectations.sort((a, b) => a.id - b.id);
+  const children = new Map<number, number>();
+  for (const e of entries) if (e.masterId !== undefined) children.set(e.masterId, (children.get(e.masterId) ?? 0) + 1);
+  for (const e of entries) e.use = 1 + (children.get(e.id) ?? 0);
   return { entries, expectations };
 }
 

@@ -3,7 +3,7 @@
 // verdict or its ctstate is one of them. Counters and the summary still count every packet.
 import type { OutputRecord } from './record.js';
 
-const VERDICTS = ['ACCEPT', 'DROP', 'REJECT', 'NOROUTE', 'NOT_FORWARDED', 'QUEUE', 'DEFRAG', 'UNPARSED', 'NOT_EVALUATED'];
+const VERDICTS = ['ACCEPT', 'DROP', 'REJECT', 'NOROUTE', 'NOT_FORWARDED', 'QUEUE', 'DEFRAG', 'TTL_EXCEEDED', 'UNPARSED', 'NOT_EVALUATED'];
 const CTSTATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
 
 const keyword = (name: string) => name.toLowerCase().replaceAll('_', '-');

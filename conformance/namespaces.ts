@@ -98,9 +98,6 @@ export function createLab(lab: Lab): void {
   run(inNs(lab.router, ['ip', 'route', 'add', `${BEHIND_SERVER.net}/${BEHIND_SERVER.prefix}`, 'via', BEHIND_SERVER.via]));
   for (const key of ['all', 'default', LAB.client.routerIface, LAB.server.routerIface]) sysctl(lab.router, `net.ipv4.conf.${key}.rp_filter=0`);
   sysctl(lab.router, 'net.ipv4.ip_forward=1');
-  // nfwasm does not model the per-peer ICMP error rate limit yet (burst 6, then 1/s by default):
-  // the lab switches it off so REJECT answers compare one for one (docs/conformance.md)
-  sysctl(lab.router, 'net.ipv4.icmp_ratelimit=0');
 }
 
 /**

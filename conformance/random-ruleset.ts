@@ -6,8 +6,8 @@
 //
 // Optional parts, on with `--with reject,ttl` (CI's `conformance:ci` turns both on): they once
 // diverged (the router's answers were not walked through OUTPUT; FORWARD saw the TTL before the
-// router lowered it) and are kept switchable to bisect. The lab turns the kernel's ICMP rate limit
-// off (net.ipv4.icmp_ratelimit=0, conformance/namespaces.ts): nfwasm does not model it yet.
+// router lowered it; the kernel's per-destination ICMP rate limit was not modelled) and are kept
+// switchable to bisect.
 // Traffic only crosses the router: packets for the router itself would be answered by its own
 // stack, which nfwasm does not model.
 import { rng } from '../bench/generate.js';

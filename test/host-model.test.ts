@@ -9,7 +9,7 @@ import {
 import { defaultHostModel, hostModelFromObject, isAssumedHost, parseHostModel } from '../src/host/load.js';
 import { HostModelError } from '../src/host/errors.js';
 import { buildRouteTable, describeRoute, routeRecords } from '../src/host/routes.js';
-import { CONNTRACK_SYSCTL_DEFAULTS } from '../src/host/sysctl.js';
+import { SYSCTL_DEFAULTS } from '../src/host/sysctl.js';
 import { parseIPv4 } from '../src/ruleset/names.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'hosts');
@@ -69,12 +69,12 @@ test('router fixture: sysctl names normalised, defaults filled, ip_forward sets 
 });
 
 test('defaults table: the kernel values', () => {
-  assert.is(CONNTRACK_SYSCTL_DEFAULTS.nf_conntrack_tcp_loose, 1);
-  assert.is(CONNTRACK_SYSCTL_DEFAULTS.nf_conntrack_icmp_timeout, 30);
-  assert.is(CONNTRACK_SYSCTL_DEFAULTS.nf_conntrack_tcp_timeout_time_wait, 120);
-  assert.is(CONNTRACK_SYSCTL_DEFAULTS.nf_conntrack_max, 262144);
+  assert.is(SYSCTL_DEFAULTS.nf_conntrack_tcp_loose, 1);
+  assert.is(SYSCTL_DEFAULTS.nf_conntrack_icmp_timeout, 30);
+  assert.is(SYSCTL_DEFAULTS.nf_conntrack_tcp_timeout_time_wait, 120);
+  assert.is(SYSCTL_DEFAULTS.nf_conntrack_max, 262144);
   // nf_conntrack_expect_init(): 4 * (262144 / 256)
-  assert.is(CONNTRACK_SYSCTL_DEFAULTS.nf_conntrack_expect_max, 4096);
+  assert.is(SYSCTL_DEFAULTS.nf_conntrack_expect_max, 4096);
 });
 
 test('minimal host: forwarding off, every sysctl default, old and /proc spellings', () => {
@@ -179,7 +179,7 @@ test('default host: single-homed, all local, says what it assumed', () => {
   const host = defaultHostModel();
   assert.equal(host.interfaces, [{ name: 'lo', addresses: [{ addr: ip('127.0.0.1'), prefix: 8 }] }, { name: 'eth0', addresses: [] }]);
   assert.is(host.forwarding, false);
-  assert.equal(host.sysctl, { ...CONNTRACK_SYSCTL_DEFAULTS });
+  assert.equal(host.sysctl, { ...SYSCTL_DEFAULTS });
   assert.is(isAssumedHost(host), true);
   assert.ok(host.assumed.some((a) => /no --host given/.test(a) && /eth0/.test(a)));
   assert.ok(host.assumed.some((a) => /INPUT/.test(a)));

@@ -482,6 +482,13 @@ export const CFG_CT_EXP_HIGH = 63; // (added) 1 + highest expectation slot ever 
 export const CFG_DF_PTR = 64; // (added) the defrag block (DF_* words, "Defragmentation" below);
 //                              0 = no defragmentation (conntrack off: the kernel loads nf_defrag_ipv4 with it)
 export const CFG_WORDS = 72; // (was 64; 65..71 spare)
+// (added) The kernel's per-destination ICMP error rate limit (icmp_send → inet_peer_xrlim_allow):
+// a table of ICMP_RL_SLOTS peers of ICMP_RL_PEER_SIZE bytes at CFG_ICMP_RL_PTR (zeroed by the host)
+export const CFG_ICMP_RL_PTR = 66;
+export const CFG_ICMP_RATELIMIT_MS = 67; // net.ipv4.icmp_ratelimit (ms; 0 = no limit)
+export const CFG_ICMP_RATEMASK = 68; // net.ipv4.icmp_ratemask (bit t = ICMP type t is limited)
+export const ICMP_RL_SLOTS = 1024; // direct-mapped by address: a colliding peer starts afresh
+export const ICMP_RL_PEER_SIZE = 24; // u32 address, u32 used, f64 credit (ms), f64 last (s)
 export const CFGF_FORWARDING = 1; // net.ipv4.ip_forward
 export const CFGF_ALL_LOCAL = 2; // host model omitted: every arriving packet is for this host (INPUT)
 export const CFGF_TABLE_PRESENT = 1 << 8; // << table: the ruleset has this table
@@ -914,3 +921,4 @@ export const RN_BROADCAST = 4; // no answer to broadcast or multicast
 export const RN_BAD_CHECKSUM = 5; // the original's checksum is wrong
 export const RN_NO_HEADER = 6; // the original's L4 header is missing
 export const RN_ECHO_REPLY = 7; // --reject-with icmp-echo-reply sends nothing (ipt_REJECT)
+export const RN_RATE_LIMITED = 8; // (added) icmp_send's per-destination rate limit refused it

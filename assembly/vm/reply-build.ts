@@ -10,10 +10,11 @@ import {
   REJ_ICMP_ECHOREPLY, REJ_ICMP_HOST_PROHIBITED, REJ_ICMP_HOST_UNREACHABLE, REJ_ICMP_NET_PROHIBITED,
   REJ_ICMP_NET_UNREACHABLE, REJ_ICMP_PORT_UNREACHABLE, REJ_ICMP_PROT_UNREACHABLE, REJ_TCP_RESET,
   RK_ICMP, RK_NONE, RK_TCP_RESET, RN_BAD_CHECKSUM, RN_BROADCAST, RN_ECHO_REPLY, RN_FRAGMENT,
-  RN_ICMP_ERROR, RN_NO_HEADER, RN_RST, RN_SENT, ROUTE_SIZE, RT_BROADCAST, RT_LOCAL,
+  RN_ICMP_ERROR, RN_NO_HEADER, RN_RATE_LIMITED, RN_RST, RN_SENT, ROUTE_SIZE, RT_BROADCAST, RT_LOCAL,
 } from '../shared/layout';
 import { lookupRoute, routeFlags, routeIfname, sameIfname } from '../route/lookup';
-import { routeCount, routesBase } from './config';
+import { cfgBase, routeCount, routesBase } from './config';
+import { icmpErrorAllowed } from './icmp-ratelimit';
 
 const PROTO_ICMP: u8 = 1;
 const PROTO_TCP: u8 = 6;
@@ -154,6 +155,10 @@ function buildUnreachable(orig: usize, at: usize, code: u8): bool {
     const type = <u32>load<u8>(orig, PKT_ICMP_TYPE);
     if (type > NR_ICMP_TYPES || isIcmpErrorType(type)) return refuse(RN_ICMP_ERROR);
   }
+  const peer = load<u32>(orig, PKT_SRC);
+  const back = lookupRoute(peer);
+  const viaLoopback = back >= 0 && (routeFlags(back) & RT_LOCAL) != 0;
+  if (!icmpErrorAllowed(cfgBase, peer, ICMP_DEST_UNREACH, code, viaLoopback, load<f64>(orig, PKT_TS))) return refuse(RN_RATE_LIMITED);
   const quoted = min<u32>(load<u16>(orig, PKT_IPLEN), ICMP_ERROR_MAX - IP_HEADER - ICMP_HEADER);
   startReply(orig, at, PROTO_ICMP, IP_HEADER + ICMP_HEADER + quoted, icmpSource(orig));
   store<u8>(at, (load<u8>(orig, PKT_TOS) & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL, PKT_TOS);

@@ -19,6 +19,7 @@ import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
 import { planTarget } from './targets.js';
 import type { CompiledRuleset, EntryInfo } from './types.js';
+import { SYSCTL_DEFAULTS } from '../host/sysctl.js';
 
 export interface CompileOptions {
   /** Where match and target modules are looked up (default: every module nfwasm ships). */
@@ -197,6 +198,10 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     entryInfo: compiler.entryInfo,
     eventsPerPacketMax: eventsPerPacketMax(ruleset),
     configFlags: configFlags(ruleset, host),
+    icmpRateLimit: {
+      ms: host.sysctl.icmp_ratelimit ?? SYSCTL_DEFAULTS.icmp_ratelimit,
+      mask: host.sysctl.icmp_ratemask ?? SYSCTL_DEFAULTS.icmp_ratemask,
+    },
     chainStarts: starts,
     conntrack: conntrackSettings(ruleset, host, opts.conntrack !== false),
   };

@@ -38,6 +38,8 @@ export interface CompiledRuleset {
   eventsPerPacketMax: number;
   /** CFG_FLAGS: CFGF_* from the host plus CFGF_TABLE_PRESENT bits. */
   configFlags: number;
+  /** The host's limit on the ICMP errors it sends (net.ipv4.icmp_ratelimit ms, icmp_ratemask). */
+  icmpRateLimit: { ms: number; mask: number };
   /** First entry of every chain, keyed "table:chain". */
   chainStarts: Map<string, number>;
   /** Connection tracking: whether the ruleset turns it on, and the host's settings for it. */

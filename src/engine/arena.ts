@@ -2,7 +2,7 @@
 // all memory above heapBase()), and growing the memory to fit.
 import {
   CFG_WORDS, CT_EXT_SIZE, CT_SIZE, CT_SLOT_SIZE, CTO_COUNT, DF_MIN_RING, DF_SCRATCH_SIZE, DF_WORDS,
-  DFQ_SIZE, ENTRY_SIZE, EVENT_SIZE, EXP_SIZE, PKT_SIZE, REPLY_SIZE, RES_SIZE, ROUTE_SIZE,
+  DFQ_SIZE, ENTRY_SIZE, EVENT_SIZE, EXP_SIZE, ICMP_RL_PEER_SIZE, ICMP_RL_SLOTS, PKT_SIZE, REPLY_SIZE, RES_SIZE, ROUTE_SIZE,
 } from '../../assembly/shared/layout.js';
 
 export interface ArenaSizes {
@@ -48,6 +48,8 @@ export interface Arena {
   results: number;
   /** Router-made replies (REJECT answers), one slot per packet of the batch, parallel to results. */
   replies: number;
+  /** Per-destination ICMP error rate limit state (ICMP_RL_SLOTS peers), kept across batches. */
+  icmpPeers: number;
   events: number;
   ctEntries: number;
   ctIndex: number;
@@ -105,6 +107,7 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   const packets = take(s.batchSize * PKT_SIZE);
   const results = take(s.batchSize * RES_SIZE);
   const replies = take(s.batchSize * REPLY_SIZE);
+  const icmpPeers = take(ICMP_RL_SLOTS * ICMP_RL_PEER_SIZE);
   const events = take(s.eventCapacity * EVENT_SIZE);
   const ct = s.conntrack;
   // Cache-line aligned: a lookup touches one line of the index and one of the entry.
@@ -120,7 +123,7 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   const dfScratch = df ? take(DF_SCRATCH_SIZE) : 0;
   const payloads = take(0);
   return {
-    cfg, entries, code, counters, stack, state, routes, packets, results, replies, events, ctEntries, ctIndex, ctExt,
+    cfg, entries, code, counters, stack, state, routes, packets, results, replies, icmpPeers, events, ctEntries, ctIndex, ctExt,
     ctExpectations, ctTimeouts, dfBlock, dfQueues, dfRing, dfScratch, payloads, end: payloads,
   };
 }

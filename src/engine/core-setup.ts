@@ -5,7 +5,7 @@ import {
   CFG_CT_EXT_PTR, CFG_CT_FLAGS, CFG_CT_INDEX_PTR, CFG_CT_INDEX_SLOTS, CFG_CT_MAX, CFG_CT_MAX_RETRANS,
   CFG_CT_TIMEOUTS_PTR, CFG_ENTRIES_PTR, CFG_ENTRY_COUNT, CFG_EVENTS_CAP, CFG_EVENTS_PER_PACKET_MAX,
   CFG_EVENTS_PTR, CFG_FLAGS, CFG_HOOK_START, CFG_ROUTE_COUNT, CFG_ROUTES_PTR, CFG_STACK_DEPTH,
-  CFG_STACK_PTR, CFG_STATE_PTR, CFG_REPLIES_PTR, CFG_STATE_SIZE, CFG_WORDS, CTO_COUNT, CFG_DF_PTR, DF_MIN_RING,
+  CFG_STACK_PTR, CFG_STATE_PTR, CFG_REPLIES_PTR, CFG_ICMP_RL_PTR, CFG_ICMP_RATELIMIT_MS, CFG_ICMP_RATEMASK, CFG_STATE_SIZE, CFG_WORDS, CTO_COUNT, CFG_DF_PTR, DF_MIN_RING,
   DF_QUEUE_MAX, DF_QUEUES_PTR, DF_RING_PTR, DF_RING_SIZE, DF_SCRATCH_PTR, DF_TIMEOUT_MS, DF_WORDS,
 } from '../../assembly/shared/layout.js';
 import type { CompiledRuleset } from '../compile/types.js';
@@ -70,6 +70,9 @@ export function loadIntoCore(
   cfg[CFG_EVENTS_PTR] = arena.events;
   cfg[CFG_EVENTS_PER_PACKET_MAX] = eventsPerPacketWithReply(compiled);
   cfg[CFG_REPLIES_PTR] = arena.replies;
+  cfg[CFG_ICMP_RL_PTR] = arena.icmpPeers;
+  cfg[CFG_ICMP_RATELIMIT_MS] = compiled.icmpRateLimit.ms;
+  cfg[CFG_ICMP_RATEMASK] = compiled.icmpRateLimit.mask;
   for (let i = 0; i < compiled.hookStarts.length; i++) cfg[CFG_HOOK_START + i] = compiled.hookStarts[i];
   cfg[CFG_CT_FLAGS] = ct.flags;
   cfg[CFG_CT_ENTRIES_PTR] = arena.ctEntries;

@@ -2,7 +2,7 @@
 // reply slot: what was sent and how it fared in OUTPUT and POSTROUTING (NETFILTER.md §0).
 import {
   PKT_CTSTATE, PKT_OUT_IFACE, RK_ICMP, RK_TCP_RESET, RN_BAD_CHECKSUM, RN_BROADCAST, RN_ECHO_REPLY,
-  RN_FRAGMENT, RN_ICMP_ERROR, RN_NO_HEADER, RN_RST, RPL_CODE, RPL_ENTRY, RPL_EVENT_COUNT,
+  RN_FRAGMENT, RN_ICMP_ERROR, RN_NO_HEADER, RN_RATE_LIMITED, RN_RST, RPL_CODE, RPL_ENTRY, RPL_EVENT_COUNT,
   RPL_EVENT_FIRST, RPL_FLAGS, RPL_HOOK, RPL_KIND, RPL_LENGTH, RPL_NONE, RPL_RECORD, RPL_TYPE,
   RPL_VERDICT, RF_EVENTS_TRUNCATED, RF_TRACED,
 } from '../../assembly/shared/layout.js';
@@ -39,6 +39,7 @@ const NO_REPLY_REASONS: Readonly<Record<number, string>> = {
   [RN_BAD_CHECKSUM]: 'the packet has a bad checksum',
   [RN_NO_HEADER]: 'the packet has no complete transport header',
   [RN_ECHO_REPLY]: '--reject-with icmp-echo-reply sends nothing',
+  [RN_RATE_LIMITED]: 'the ICMP error rate limit for this destination (net.ipv4.icmp_ratelimit) held it back',
 };
 
 /** Adds the reply in slot `slot` (or the reason there is none) to the REJECTed packet's `result`. */

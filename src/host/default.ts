@@ -2,7 +2,7 @@
 // this machine. The core is told so (CFGF_ALL_LOCAL) instead of guessing addresses.
 import type { HostModel } from './model.js';
 import { LOOPBACK } from './routes.js';
-import { CONNTRACK_SYSCTL_DEFAULTS } from './sysctl.js';
+import { SYSCTL_DEFAULTS } from './sysctl.js';
 
 export const DEFAULT_INTERFACE = 'eth0';
 
@@ -15,7 +15,7 @@ export function defaultHostModel(): HostModel {
     // locally generated packets need a way out: everything leaves via eth0
     routes: [{ net: 0, prefix: 0, gateway: 0, dev: DEFAULT_INTERFACE, type: 'unicast' }],
     forwarding: false,
-    sysctl: { ...CONNTRACK_SYSCTL_DEFAULTS },
+    sysctl: { ...SYSCTL_DEFAULTS },
     helperAutoassign: false,
     assumed: [
       `no --host given: a single-homed host with interface ${DEFAULT_INTERFACE}`,

@@ -8,7 +8,7 @@ import { interfaceNameOf } from './ifname.js';
 import type { HostAddress, HostInterface, HostModel, HostRoute } from './model.js';
 import { LOOPBACK, connectedInterfaceFor, networkOf } from './routes.js';
 import {
-  CONNTRACK_SYSCTL_DEFAULTS, SYSCTL_HELPER_AUTOASSIGN, SYSCTL_IP_FORWARD, normaliseSysctlName, sysctlValueOf,
+  SYSCTL_DEFAULTS, SYSCTL_HELPER_AUTOASSIGN, SYSCTL_IP_FORWARD, normaliseSysctlName, sysctlValueOf,
 } from './sysctl.js';
 
 export interface HostLoadOptions {
@@ -93,9 +93,9 @@ class HostReader {
     const interfaces = this.interfaces(top.interfaces);
     const routes = top.routes === undefined ? [] : this.routes(top.routes, interfaces);
 
-    const sysctl: Record<string, number> = { ...CONNTRACK_SYSCTL_DEFAULTS };
+    const sysctl: Record<string, number> = { ...SYSCTL_DEFAULTS };
     const given = top.sysctl === undefined ? new Map<string, number>() : this.sysctl(top.sysctl);
-    for (const [name, value] of given) if (name in CONNTRACK_SYSCTL_DEFAULTS) sysctl[name] = value;
+    for (const [name, value] of given) if (name in SYSCTL_DEFAULTS) sysctl[name] = value;
 
     const forwarding = this.agreeing('forwarding', top.forwarding, `sysctl ${SYSCTL_IP_FORWARD}`, given.get(SYSCTL_IP_FORWARD));
     const helperAutoassign = this.agreeing('helper_autoassign', top.helper_autoassign, `sysctl ${SYSCTL_HELPER_AUTOASSIGN}`, given.get(SYSCTL_HELPER_AUTOASSIGN));

@@ -3,11 +3,13 @@
 import { ValueError, didYouMean, showValue } from '../packets/values.js';
 
 /**
- * Kernel defaults of the conntrack sysctls (NETFILTER.md §0, §4.4, §4.5): timeouts in seconds.
+ * Kernel defaults of the sysctls nfwasm models: conntrack (NETFILTER.md §0, §4.4, §4.5; timeouts
+ * in seconds) and the rate limit on the ICMP errors the host sends (icmp_ratelimit in ms,
+ * icmp_ratemask: bit t limits ICMP type t; default 3, 4, 11, 12).
  * nf_conntrack_max = bucket count on a 64-bit host with > 4 GB (§4.3); the expectation limit is
  * 4 × (buckets / 256), nf_conntrack_expect_init() in nf_conntrack_expect.c.
  */
-export const CONNTRACK_SYSCTL_DEFAULTS: Readonly<Record<string, number>> = Object.freeze({
+export const SYSCTL_DEFAULTS: Readonly<Record<string, number>> = Object.freeze({
   nf_conntrack_tcp_timeout_syn_sent: 120,
   nf_conntrack_tcp_timeout_syn_recv: 60,
   nf_conntrack_tcp_timeout_established: 432000,
@@ -33,6 +35,8 @@ export const CONNTRACK_SYSCTL_DEFAULTS: Readonly<Record<string, number>> = Objec
   // Not a sysctl: the nf_conntrack_ftp module parameter `loose` (NETFILTER.md §4.8 rule 6),
   // accepted here under this name so a host file can set it.
   nf_conntrack_ftp_loose: 0,
+  icmp_ratelimit: 1000,
+  icmp_ratemask: 6168,
 });
 
 /** net.ipv4.ip_forward: mirrored into HostModel.forwarding. */
@@ -56,11 +60,13 @@ const RANGES: Readonly<Record<string, [number, number]>> = {
   nf_conntrack_expect_max: [1, INT_MAX],
   nf_conntrack_buckets: [1, INT_MAX],
   [SYSCTL_IP_FORWARD]: [0, 1],
+  icmp_ratelimit: [0, INT_MAX],
+  icmp_ratemask: [0, INT_MAX],
   [SYSCTL_HELPER_AUTOASSIGN]: [0, 1],
 };
 
 export const KNOWN_SYSCTLS: readonly string[] = [
-  ...Object.keys(CONNTRACK_SYSCTL_DEFAULTS), SYSCTL_IP_FORWARD, SYSCTL_HELPER_AUTOASSIGN,
+  ...Object.keys(SYSCTL_DEFAULTS), SYSCTL_IP_FORWARD, SYSCTL_HELPER_AUTOASSIGN,
 ];
 const KNOWN = new Set(KNOWN_SYSCTLS);
 

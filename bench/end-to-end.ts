@@ -57,8 +57,8 @@ export function runEndToEnd(quick: boolean): EndToEndResult {
   const host = join(dir, 'router-host.json');
   writeFileSync(rules, scenarioRules());
   writeFileSync(host, scenarioHost());
-  const cli = join(root, 'dist/src/node/cli.js');
-  // the built CLI, as users run it; from the sources (tsx) when there is no build
+  // the built CLI, as users run it (NFWASM_CLI: another build of it); from the sources (tsx) when there is no build
+  const cli = process.env.NFWASM_CLI ?? join(root, 'dist/src/node/cli.js');
   const nfwasm = existsSync(cli) ? [cli] : ['--import', 'tsx', join(root, 'src/node/cli.ts')];
   const classify = (workers: number) => [...nfwasm, 'classify', capture, '--rules', rules, '--host', host, '--format', 'msgpack', '--records', '/dev/null', '--quiet', '--workers', String(workers)];
   const best = { tcpdump: Infinity, nfwasm: Infinity, nfwasm2: Infinity };

@@ -15,8 +15,17 @@ import { eventsPerPacketWithReply, loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
 import { defragSettings, type DefragSettings } from './defrag.js';
+import { CompactBuilder, compactLabels, type CompactBatch, type CompactLabels } from './compact.js';
+
+/**
+ * Where the batch loop hands the `count` packets one evaluate() call completed: addresses in the
+ * core's memory of the first one's result, record and reply slot (the others follow at RES_SIZE,
+ * PKT_SIZE and REPLY_SIZE strides), and of the event buffer.
+ */
+type PacketSink = (view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number) => void;
 
 export type { PacketResult } from './result.js';
+export type { CompactBatch, CompactLabels } from './compact.js';
 export type { DefragResult, DefragSettings } from './defrag.js';
 
 export interface EngineOptions {
@@ -52,6 +61,7 @@ export class Engine {
   /** Said once per engine: e.g. that records' own ctstate is ignored while conntrack runs. */
   readonly notices: string[] = [];
   private ctstateNoticeGiven = false;
+  private labels?: CompactLabels;
 
   private constructor(
     private readonly ruleset: Ruleset,
@@ -98,15 +108,41 @@ export class Engine {
    * the engine copies it into the core's memory. Conntrack state carries over between calls.
    */
   classify(records: Uint8Array, count: number, payloads?: Uint8Array): PacketResult[] {
-    if (records.length < count * PKT_SIZE) throw new RangeError(`${count} packet records need ${count * PKT_SIZE} bytes, got ${records.length}`);
     const results: PacketResult[] = [];
+    this.run(records, count, payloads, (view, bytes, res, pkt, reply, n, events) => {
+      for (let k = 0; k < n; k++) results.push(this.decoder.decode(view, bytes, res + k * RES_SIZE, pkt + k * PKT_SIZE, events, reply + k * REPLY_SIZE));
+    });
+    return results;
+  }
+
+  /**
+   * classify() in compact form (compact.ts): the same results as typed arrays copied once from the
+   * core, without an object per packet; compactPacketResult() turns one back into a PacketResult.
+   */
+  classifyCompact(records: Uint8Array, count: number, payloads?: Uint8Array): CompactBatch {
+    const builder = new CompactBuilder(count, this.decoder);
+    this.run(records, count, payloads, (view, bytes, res, pkt, reply, n, events) => builder.add(view, bytes, res, pkt, reply, n, events));
+    return builder.finish();
+  }
+
+  /** The labels and actions results are decoded with (output encoders precompute from them). */
+  get resultDecoder(): ResultDecoder {
+    return this.decoder;
+  }
+
+  /** What encoders of compact batches need (the same for every batch of this engine). */
+  get compactLabels(): CompactLabels {
+    return (this.labels ??= compactLabels(this.decoder));
+  }
+
+  private run(records: Uint8Array, count: number, payloads: Uint8Array | undefined, take: PacketSink): void {
+    if (records.length < count * PKT_SIZE) throw new RangeError(`${count} packet records need ${count * PKT_SIZE} bytes, got ${records.length}`);
     for (let done = 0; done < count; done += this.batchSize) {
       const n = Math.min(this.batchSize, count - done);
       new Uint8Array(this.core.memory.buffer).set(records.subarray(done * PKT_SIZE, (done + n) * PKT_SIZE), this.arena.packets);
       this.placePayloads(n, payloads);
-      this.evaluateBatch(n, results);
+      this.evaluateBatch(n, take);
     }
-    return results;
   }
 
   /**
@@ -169,7 +205,7 @@ export class Engine {
   }
 
   /** Runs the `n` records in the packet area, calling again whenever the event buffer filled. */
-  private evaluateBatch(n: number, into: PacketResult[]): void {
+  private evaluateBatch(n: number, take: PacketSink): void {
     const { packets, results, replies, events, cfg } = this.arena;
     for (let i = 0; i < n; ) {
       // The core writes packet j of this call's reply at CFG_REPLIES_PTR + j * REPLY_SIZE.
@@ -179,9 +215,7 @@ export class Engine {
       if (completed === 0) throw new Error('core made no progress on a packet batch');
       const view = new DataView(this.core.memory.buffer);
       const bytes = new Uint8Array(this.core.memory.buffer);
-      for (let k = i; k < i + completed; k++) {
-        into.push(this.decoder.decode(view, bytes, results + k * RES_SIZE, packets + k * PKT_SIZE, events, replies + k * REPLY_SIZE));
-      }
+      take(view, bytes, results + i * RES_SIZE, packets + i * PKT_SIZE, replies + i * REPLY_SIZE, completed, events);
       i += completed;
     }
   }

@@ -84,9 +84,11 @@ export function ifaceName(bytes: Uint8Array, at: number): string {
 
 /** Per-entry labels and actions, computed once per compiled ruleset. */
 export class ResultDecoder {
-  private readonly ruleLabel: string[];
+  /** "table:chain:N" of each entry (matched lists). */
+  readonly ruleLabel: string[];
   private readonly traceLabel: string[];
-  private readonly decidedLabel: string[];
+  /** "table:chain:N" or "table:chain:policy" of each entry (decided_by). */
+  readonly decidedLabel: string[];
   private readonly logAction: (LogAction | undefined)[];
   private readonly nflogAction: (NflogAction | undefined)[];
   private readonly tracking: boolean;
@@ -114,11 +116,21 @@ export class ResultDecoder {
    * buffer at `events`.
    */
   decode(view: DataView, bytes: Uint8Array, res: number, pkt: number, events: number, reply?: number): PacketResult {
+    const result = this.decodeRecord(view, res, ifaceName(bytes, pkt + PKT_OUT_IFACE));
+    this.decodeEvents(view, bytes, pkt, events, view.getUint32(res + RES_EVENT_FIRST, true), view.getUint32(res + RES_EVENT_COUNT, true), result);
+    if (reply !== undefined && view.getUint8(res + RES_VERDICT) === V_REJECT) decodeReply(view, bytes, reply, events, this, result);
+    return result;
+  }
+
+  /**
+   * What the result record at `res` says by itself (no events, no reply): the part of decode()
+   * that a copy of the record (compact.ts) still answers. `out` is the packet's out-interface.
+   */
+  decodeRecord(view: DataView, res: number, out: string): PacketResult {
     const verdictCode = view.getUint8(res + RES_VERDICT);
     const flagBits = view.getUint8(res + RES_FLAGS);
     const entry = view.getInt32(res + RES_ENTRY, true);
     const helperId = view.getUint8(res + RES_HELPER);
-    const out = ifaceName(bytes, pkt + PKT_OUT_IFACE);
     const result: PacketResult = {
       verdict: VERDICT_NAMES[verdictCode] ?? 'DROP',
       path: HOOK_NAMES[view.getUint8(res + RES_PATH)] as PathName,
@@ -145,9 +157,6 @@ export class ResultDecoder {
       const defrag = decodeDefrag(view, res);
       if (defrag) result.defrag = defrag;
     }
-
-    this.decodeEvents(view, bytes, pkt, events, view.getUint32(res + RES_EVENT_FIRST, true), view.getUint32(res + RES_EVENT_COUNT, true), result);
-    if (reply !== undefined && verdictCode === V_REJECT) decodeReply(view, bytes, reply, events, this, result);
     return result;
   }
 
@@ -177,6 +186,16 @@ export class ResultDecoder {
         throw new Error(`core wrote an event of unknown kind ${kind}`);
       }
     }
+  }
+
+  /** Whether a rule counted at `entry` writes a LOG line or an NFLOG action (its packet then needs decode()). */
+  writesLogs(entry: number): boolean {
+    return this.logAction[entry] !== undefined || this.nflogAction[entry] !== undefined;
+  }
+
+  /** Whether conntrack runs: results then carry conntrack fields. */
+  get conntrackEnabled(): boolean {
+    return this.tracking;
   }
 
   /** "table:chain:N" or "table:chain:policy" of a deciding entry. */

@@ -3,6 +3,7 @@
 // counters, read the conntrack table). It parses the ruleset text itself: parsed rulesets carry
 // module options that are not meant to cross threads.
 import { parentPort, workerData } from 'node:worker_threads';
+import { compactTransferables } from '../engine/compact.js';
 import { Engine } from '../engine/engine.js';
 import { parseRuleset } from '../ruleset/load.js';
 import { flattenCounters } from './shard-merge.js';
@@ -20,11 +21,17 @@ async function main(): Promise<void> {
     noticesSent = engine.notices.length;
     return fresh;
   };
-  port.postMessage({ id: 0, ok: true, value: { warnings: engine.warnings, modes: engine.conntrackModes(), conntrack: engine.conntrackEnabled } } satisfies ShardResponse);
+  port.postMessage({ id: 0, ok: true, value: { warnings: engine.warnings, modes: engine.conntrackModes(), conntrack: engine.conntrackEnabled, labels: engine.compactLabels } } satisfies ShardResponse);
   port.on('message', (req: ShardRequest) => {
     try {
       let value: unknown;
-      if (req.kind === 'classify') {
+      let transfer: ArrayBuffer[] = [];
+      if (req.kind === 'classify-compact') {
+        engine.noteClaimedCtstate(req.ctstateGiven);
+        const batch = engine.classifyCompact(req.records, req.count, req.payloads);
+        value = { results: batch, notices: freshNotices() };
+        transfer = compactTransferables(batch);
+      } else if (req.kind === 'classify') {
         engine.noteClaimedCtstate(req.ctstateGiven);
         value = { results: engine.classify(req.records, req.count, req.payloads), notices: freshNotices() };
       } else if (req.kind === 'counters') {
@@ -32,7 +39,7 @@ async function main(): Promise<void> {
       } else {
         value = engine.conntrackSnapshot();
       }
-      port.postMessage({ id: req.id, ok: true, value } satisfies ShardResponse);
+      port.postMessage({ id: req.id, ok: true, value } satisfies ShardResponse, transfer);
     } catch (err) {
       port.postMessage({ id: req.id, ok: false, message: (err as Error).message } satisfies ShardResponse);
     }

@@ -11,7 +11,7 @@ import {
   PKT_PROTO, PKT_SIZE, PKT_SRC,
 } from '../../assembly/shared/layout.js';
 import type { ConntrackSnapshot } from '../conntrack/read.js';
-import type { PacketResult } from '../engine/engine.js';
+import type { CompactBatch, CompactLabels, PacketResult } from '../engine/engine.js';
 import type { HostModel } from '../host/model.js';
 import type { Diagnostic, Ruleset } from '../ruleset/types.js';
 import { flattenCounters, mergeConntrack, sumCounters, withCounters } from './shard-merge.js';
@@ -25,6 +25,8 @@ export interface ShardWorkerData {
 
 export type ShardRequest =
   | { id: number; kind: 'classify'; records: Uint8Array; payloads: Uint8Array; count: number; ctstateGiven: number }
+  /** The same, answered as a compact batch whose buffers are transferred, not cloned. */
+  | { id: number; kind: 'classify-compact'; records: Uint8Array; payloads: Uint8Array; count: number; ctstateGiven: number }
   | { id: number; kind: 'counters' }
   | { id: number; kind: 'conntrack' };
 
@@ -37,9 +39,30 @@ interface ShardReady {
   warnings: Diagnostic[];
   modes: string[];
   conntrack: boolean;
+  labels: CompactLabels;
+}
+
+/** A batch's results from every shard in compact form, and where each packet record's result is. */
+export interface ShardedCompact {
+  /** One compact batch per shard. */
+  sources: CompactBatch[];
+  /** Per packet record: the shard that classified it, and its index in that shard's batch. */
+  sourceOf: Uint8Array;
+  localIndex: Uint32Array;
 }
 
 const PROTO_ICMP = 1;
+
+/** The answer of a shard that got no packets of a batch. */
+const EMPTY_COMPACT: CompactBatch = {
+  count: 0,
+  results: new Uint8Array(0),
+  outIface: new Uint16Array(0),
+  ifaces: [''],
+  matchedStart: new Uint32Array(1),
+  matchedEntries: new Uint32Array(0),
+  special: new Map(),
+};
 
 /** The shard of the packet record at `at`: a hash of its unordered address pair (an ICMP error: of the packet it quotes). */
 export function shardOf(view: DataView, at: number, shards: number): number {
@@ -142,6 +165,8 @@ export class ShardPool {
     readonly warnings: Diagnostic[],
     private readonly modes: string[],
     readonly conntrackEnabled: boolean,
+    /** The shards' entry labels, for encoding their compact batches. */
+    readonly compactLabels: CompactLabels,
   ) {}
 
   /** Engine.conntrackModes() of the shards (the same ruleset and host everywhere). */
@@ -155,7 +180,7 @@ export class ShardPool {
     const workers = Array.from({ length: count }, () => new ShardWorker(startWorker(workerData)));
     try {
       const [first] = await Promise.all(workers.map((w) => w.ready));
-      return new ShardPool(workers, first.warnings, first.modes, first.conntrack);
+      return new ShardPool(workers, first.warnings, first.modes, first.conntrack, first.labels);
     } catch (err) {
       await Promise.all(workers.map((w) => w.close()));
       throw err;
@@ -172,6 +197,30 @@ export class ShardPool {
    * each shard answers in the order it was asked, so a later call never overtakes an earlier one.
    */
   async classify(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<PacketResult[]> {
+    const { shardOfRecord, answers } = await this.ask<PacketResult[]>('classify', records, count, payloads, ctstateGiven);
+    const next = new Array<number>(this.workers.length).fill(0);
+    const results = new Array<PacketResult>(count);
+    for (let i = 0; i < count; i++) {
+      const s = shardOfRecord[i];
+      results[i] = answers[s]![next[s]++];
+    }
+    return results;
+  }
+
+  /** classify() answered in compact form: the shards' batches come back as transferred buffers. */
+  async classifyCompact(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<ShardedCompact> {
+    const { shardOfRecord, answers } = await this.ask<CompactBatch>('classify-compact', records, count, payloads, ctstateGiven);
+    const next = new Uint32Array(this.workers.length);
+    const localIndex = new Uint32Array(count);
+    for (let i = 0; i < count; i++) localIndex[i] = next[shardOfRecord[i]]++;
+    return { sources: answers.map((batch) => batch ?? EMPTY_COMPACT), sourceOf: shardOfRecord, localIndex };
+  }
+
+  /**
+   * Splits the packet records by shard, has each shard classify its part (`kind`), and gives the
+   * answers with the shard of each record; shards with no records answer undefined.
+   */
+  private async ask<T>(kind: 'classify' | 'classify-compact', records: Uint8Array, count: number, payloads: Uint8Array, ctstateGiven: number): Promise<{ shardOfRecord: Uint8Array; answers: (T | undefined)[] }> {
     const shards = this.workers.length;
     const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
     const shardOfRecord = new Uint8Array(count);
@@ -183,7 +232,7 @@ export class ShardPool {
       recordsIn[s]++;
       payloadBytesIn[s] += view.getUint32(i * PKT_SIZE + PKT_PAYLOAD_LEN, true);
     }
-    const parts = recordsIn.map((n, s) => ({ records: new Uint8Array(n * PKT_SIZE), payloads: new Uint8Array(payloadBytesIn[s]), count: 0, payloadAt: 0, ctstateGiven: 0 }));
+    const parts = recordsIn.map((n, s) => ({ records: new Uint8Array(n * PKT_SIZE), payloads: new Uint8Array(payloadBytesIn[s]), count: 0, payloadAt: 0 }));
     for (let i = 0; i < count; i++) {
       const part = parts[shardOfRecord[i]];
       const to = part.count++ * PKT_SIZE;
@@ -200,21 +249,15 @@ export class ShardPool {
     const answers = await Promise.all(
       parts.map((part, s) =>
         part.count === 0
-          ? { results: [] as PacketResult[], notices: [] as string[] }
-          : this.workers[s].request<{ results: PacketResult[]; notices: string[] }>(
-              { kind: 'classify', records: part.records, payloads: part.payloads, count: part.count, ctstateGiven: s === claimant ? ctstateGiven : 0 },
+          ? undefined
+          : this.workers[s].request<{ results: T; notices: string[] }>(
+              { kind, records: part.records, payloads: part.payloads, count: part.count, ctstateGiven: s === claimant ? ctstateGiven : 0 },
               [part.records.buffer as ArrayBuffer, part.payloads.buffer as ArrayBuffer],
             ),
       ),
     );
-    for (const answer of answers) for (const notice of answer.notices) if (!this.notices.includes(notice)) this.notices.push(notice);
-    const next = new Array<number>(shards).fill(0);
-    const results = new Array<PacketResult>(count);
-    for (let i = 0; i < count; i++) {
-      const s = shardOfRecord[i];
-      results[i] = answers[s].results[next[s]++];
-    }
-    return results;
+    for (const answer of answers) for (const notice of answer?.notices ?? []) if (!this.notices.includes(notice)) this.notices.push(notice);
+    return { shardOfRecord, answers: answers.map((answer) => answer?.results) };
   }
 
   /** A copy of `ruleset` with every shard's rule and policy counters added up. */

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import type { FrameInfo } from '../capture/frames.js';
 import type { CaptureBatch } from '../capture/parser.js';
-import { Engine, type PacketResult } from '../engine/engine.js';
+import { Engine, type CompactBatch, type CompactLabels, type PacketResult } from '../engine/engine.js';
 import { encodeBatch } from '../packets/encode.js';
 import type { HostModel } from '../host/model.js';
 import { recordEncoder, type RecordFormat } from '../output/encode.js';
@@ -53,6 +53,32 @@ export interface WorkUnit {
   /** Records whose input claimed a ctstate of its own (Engine.noteClaimedCtstate). */
   ctstateGiven: number;
   assemble(results: PacketResult[]): RecordBatch;
+  /** Where each output record comes from, for compact results (classifyInputCompact). */
+  positions(): UnitPositions;
+}
+
+/** A work unit's output records: numbered first, first + 1, …; each a packet record or a record made already. */
+export interface UnitPositions {
+  first: number;
+  count: number;
+  /** Per output record: the packet record it reports, or -1 (then `others` holds it). */
+  packetOf: Int32Array;
+  others: Map<number, OutputRecord>;
+  frames?: FrameInfo[];
+  inputOffset?: number;
+}
+
+/**
+ * A batch of output records whose packet results are in compact form (src/engine/compact.ts): one
+ * compact batch per engine (one, or one per shard), and where each packet record's result is.
+ */
+export interface CompactRecordBatch extends UnitPositions {
+  sources: CompactBatch[];
+  /** Per packet record: its source, and its index there. Absent with one engine: source 0, same index. */
+  sourceOf?: Uint8Array;
+  localIndex?: Uint32Array;
+  /** The labels every source's entries are numbered by. */
+  labels: CompactLabels;
 }
 
 /**
@@ -61,15 +87,35 @@ export interface WorkUnit {
  * read), so the workers and the parsing overlap; records still come out in input order.
  */
 export async function* classifyInput(classifier: Classifier, input: Input, opts: ClassifyInputOptions = {}): AsyncGenerator<RecordBatch> {
+  yield* pipeline(classifier, input, opts, (unit) => runUnit(classifier, unit));
+}
+
+/**
+ * classifyInput with the results in compact form, for outputs that encode straight from them
+ * (src/output/compact-msgpack.ts) instead of from record objects. A shard pool hands its workers'
+ * batches over as they came (transferred buffers), not merged.
+ */
+export async function* classifyInputCompact(classifier: Classifier, input: Input, opts: ClassifyInputOptions = {}): AsyncGenerator<CompactRecordBatch> {
+  const labels = classifier.compactLabels;
+  yield* pipeline(classifier, input, opts, async (unit): Promise<CompactRecordBatch> => {
+    if (classifier instanceof ShardPool) {
+      return { ...unit.positions(), labels, ...(await classifier.classifyCompact(unit.records, unit.count, unit.payloads, unit.ctstateGiven)) };
+    }
+    classifier.noteClaimedCtstate(unit.ctstateGiven);
+    return { ...unit.positions(), labels, sources: [classifier.classifyCompact(unit.records, unit.count, unit.payloads)] };
+  });
+}
+
+async function* pipeline<T>(classifier: Classifier, input: Input, opts: ClassifyInputOptions, run: (unit: WorkUnit) => Promise<T>): AsyncGenerator<T> {
   const say = opts.onMessage ?? (() => {});
   let noticesShown = 0;
   const notices = () => {
     for (; noticesShown < classifier.notices.length; noticesShown++) say(classifier.notices[noticesShown]);
   };
   const depth = classifier instanceof ShardPool ? classifier.size + 1 : 1;
-  const inFlight: Promise<RecordBatch>[] = [];
+  const inFlight: Promise<T>[] = [];
   for await (const unit of workUnits(input, opts)) {
-    const done = runUnit(classifier, unit);
+    const done = run(unit);
     done.catch(() => {}); // awaited below, in order; this only keeps a failure from counting as unhandled meanwhile
     inFlight.push(done);
     if (inFlight.length >= depth) {
@@ -113,6 +159,7 @@ export async function* workUnits(input: Input, opts: ClassifyInputOptions): Asyn
         numbers,
         ctstateGiven: 0,
         assemble: (results) => ({ records: captureRecords(batch, results, before), frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined }),
+        positions: () => capturePositions(batch, before, last ? last.offset + last.caplen : undefined),
       };
     }
     return;
@@ -134,13 +181,24 @@ export async function* workUnits(input: Input, opts: ClassifyInputOptions): Asyn
 
 /** One record per frame of a capture batch given the results of its packet records, numbered on from `before` frames. */
 function captureRecords(batch: CaptureBatch, results: PacketResult[], before: number): OutputRecord[] {
-  return batch.frames.map((frame, i) => {
-    const n = before + i + 1;
-    if (frame.record !== undefined) return outputRecord(n, results[frame.record]);
-    const reason = `frame ${n} at byte ${frame.offset}: ${frame.reason ?? frame.status}`;
-    const unparsed = frame.status === 'truncated' || frame.status === 'malformed';
-    return unparsed ? unparsedRecord(n, reason, frame.status) : notEvaluatedRecord(n, reason, frame.status);
+  return batch.frames.map((frame, i) => (frame.record !== undefined ? outputRecord(before + i + 1, results[frame.record]) : frameRecord(before + i + 1, frame)));
+}
+
+function capturePositions(batch: CaptureBatch, before: number, inputOffset: number | undefined): UnitPositions {
+  const packetOf = new Int32Array(batch.frames.length);
+  const others = new Map<number, OutputRecord>();
+  batch.frames.forEach((frame, i) => {
+    packetOf[i] = frame.record ?? -1;
+    if (frame.record === undefined) others.set(i, frameRecord(before + i + 1, frame));
   });
+  return { first: before + 1, count: batch.frames.length, packetOf, others, frames: batch.frames, inputOffset };
+}
+
+/** The record of frame number `n`, which gave no packet record. */
+function frameRecord(n: number, frame: FrameInfo): OutputRecord {
+  const reason = `frame ${n} at byte ${frame.offset}: ${frame.reason ?? frame.status}`;
+  const unparsed = frame.status === 'truncated' || frame.status === 'malformed';
+  return unparsed ? unparsedRecord(n, reason, frame.status) : notEvaluatedRecord(n, reason, frame.status);
 }
 
 /** Input lines in order: parsed packets go through the engine together, the others keep their place. */
@@ -178,6 +236,17 @@ class LineBatch {
       assemble: (results) => {
         let next = 0;
         return { records: slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot)) };
+      },
+      positions: () => {
+        const packetOf = new Int32Array(slots.length);
+        const others = new Map<number, OutputRecord>();
+        let next = 0;
+        slots.forEach((slot, i) => {
+          packetOf[i] = typeof slot === 'number' ? next++ : -1;
+          if (typeof slot !== 'number') others.set(i, slot);
+        });
+        const head = slots[0];
+        return { first: typeof head === 'number' ? head : (head?.n ?? 1), count: slots.length, packetOf, others };
       },
     };
   }

@@ -79,6 +79,9 @@ function outputReply(r: NonNullable<PacketResult['reply']>): OutputReply {
   return rec;
 }
 
+/** The note of a packet that met a NAT target (the fast encoder, compact-msgpack.ts, writes it too). */
+export const NAT_SKIPPED_NOTE = 'a NAT target matched: NAT is not evaluated yet, the packet passed the nat table unchanged';
+
 export function outputRecord(n: number, r: PacketResult): OutputRecord {
   const rec: OutputRecord = {
     n,
@@ -108,7 +111,7 @@ export function outputRecord(n: number, r: PacketResult): OutputRecord {
     if (r.defrag.state === 'held' || r.defrag.state === 'dropped') delete rec.ctstate;
   }
   const notes: string[] = [];
-  if (r.flags.natSkipped) notes.push('a NAT target matched: NAT is not evaluated yet, the packet passed the nat table unchanged');
+  if (r.flags.natSkipped) notes.push(NAT_SKIPPED_NOTE);
   if (r.flags.eventsTruncated || r.reply?.eventsTruncated) notes.push('trace truncated: more events than the event buffer holds');
   if (r.noReply) notes.push(`REJECT sent no answer: ${r.noReply}`);
   if (notes.length) rec.notes = notes;

@@ -21,7 +21,10 @@ import { parseRuleset } from '../../ruleset/load.js';
 import { shardingCaveats } from '../shard-merge.js';
 import { ShardPool } from '../shard.js';
 import { ProgressMeter } from '../progress.js';
-import { classifyInput, createClassifier, finishedRun, openByteOutput, type Classifier } from '../stream.js';
+import { classifyInput, classifyInputCompact, createClassifier, finishedRun, openByteOutput, type ByteOutput, type Classifier, type ClassifyInputOptions } from '../stream.js';
+import { CompactMsgpackEncoder } from '../../output/compact-msgpack.js';
+import { compactRecordHead, type RecordHead } from '../../output/compact-record.js';
+import type { OutputRecord } from '../../output/record.js';
 import { Summary } from '../summary.js';
 
 export interface ClassifyOptions {
@@ -90,7 +93,9 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   try {
     const head = encoder.start();
     if (head) await output.write(head);
-    for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
+    if (format === 'msgpack' && !annotated) {
+      await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, { summary, output, only, progress: opts.quiet ? undefined : progress });
+    } else for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
       for (const rec of batch.records) summary.add(rec);
       if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
       const kept = only ? batch.records.filter(only) : batch.records;
@@ -116,6 +121,57 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   if (counted && opts.listCounters) await writeText(opts.listCounters, listCounters(counted));
   if (!opts.quiet) process.stderr.write(summary.format());
   return summary;
+}
+
+interface CompactSinks {
+  summary: Summary;
+  output: ByteOutput;
+  only: RecordFilter | undefined;
+  progress: ProgressMeter | undefined;
+}
+
+/**
+ * The msgpack fast path (issue 6): records encoded straight from compact results, no object per
+ * packet; the same bytes as the record loop above (test/fastpath-equivalence.test.ts).
+ */
+async function writeCompact(classifier: Classifier, input: Input, inputOpts: ClassifyInputOptions, sinks: CompactSinks): Promise<void> {
+  const { summary, output, only, progress } = sinks;
+  const labels = classifier.compactLabels;
+  const encoder = new CompactMsgpackEncoder(labels);
+  const head: RecordHead = { n: 0, verdict: '' };
+  let kept = new Uint8Array(0);
+  for await (const batch of classifyInputCompact(classifier, input, inputOpts)) {
+    if (kept.length < batch.count) kept = new Uint8Array(batch.count);
+    const { sources, sourceOf, localIndex } = batch;
+    let keptCount = 0;
+    for (let pos = 0; pos < batch.count; pos++) {
+      const packet = batch.packetOf[pos];
+      const rec =
+        packet < 0
+          ? batch.others.get(pos)!
+          : compactRecordHead(batch.first + pos, sources[sourceOf ? sourceOf[packet] : 0], localIndex ? localIndex[packet] : packet, labels, head);
+      summary.add(rec as OutputRecord);
+      const keep = !only || only(rec as OutputRecord);
+      kept[pos] = keep ? 1 : 0;
+      if (keep) keptCount++;
+    }
+    summary.written += keptCount;
+    if (keptCount) {
+      encoder.begin(keptCount);
+      for (let pos = 0; pos < batch.count; pos++) {
+        if (!kept[pos]) continue;
+        const packet = batch.packetOf[pos];
+        if (packet < 0) {
+          encoder.record(batch.others.get(pos)!);
+          continue;
+        }
+        encoder.packet(batch.first + pos, sources[sourceOf ? sourceOf[packet] : 0], localIndex ? localIndex[packet] : packet);
+      }
+      await output.write(encoder.take());
+    }
+    progress?.update(summary.packets, batch.inputOffset);
+    if (output.closed) break;
+  }
 }
 
 function workerCount(value: number | string | undefined): number {

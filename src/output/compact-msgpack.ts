@@ -1,0 +1,223 @@
+// --format msgpack straight from compact batches (src/engine/compact.ts): the bytes
+// `recordEncoder('msgpack')` writes for outputRecord(n, result), without building the result, the
+// record or any per-packet object. Every key with its value is encoded once and kept (verdicts,
+// hooks, rule labels, conntrack status sets, …); a record is then a map header, its number and a
+// few copies. Packets decoded in full (compact.ts `special`) and records of frames that were not
+// evaluated go through outputRecord and the generic writer. Field order and presence follow
+// outputRecord (record.ts); test/fastpath-equivalence.test.ts holds the two to the same bytes.
+import {
+  RES_CT_ID, RES_CT_NOTE, RES_CT_REASON, RES_CTDIR, RES_CTSTATE, RES_CTSTATUS, RES_ENTRY, RES_FLAGS, RES_HELPER,
+  RES_HOOK, RES_MARK, RES_PATH, RES_SIZE, RES_TCP_STATE, RES_VERDICT, RF_NAT_SKIPPED,
+} from '../../assembly/shared/layout.js';
+import type { CompactBatch, CompactLabels } from '../engine/compact.js';
+import { ctstateName, HELPER_NAMES, HOOK_NAMES, VERDICT_NAMES } from '../engine/names.js';
+import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
+import { msgpackBytes, MsgpackWriter } from './msgpack-writer.js';
+import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
+
+/**
+ * Keys with their values, encoded on first use and kept by the value's code: codes below 65536 in
+ * an array (a lookup, not a hash), larger ones in a Map (an array indexed by them would turn into
+ * a dictionary). No bytes when the value is absent.
+ */
+class Fragments {
+  private readonly small: (Uint8Array | undefined)[] = [];
+  private readonly large = new Map<number, Uint8Array>();
+  constructor(private readonly encode: (code: number) => Uint8Array) {}
+  get(code: number): Uint8Array {
+    if (code < 0x10000) return this.small[code] ?? (this.small[code] = this.encode(code));
+    let bytes = this.large.get(code);
+    if (bytes === undefined) this.large.set(code, (bytes = this.encode(code)));
+    return bytes;
+  }
+}
+
+/** A fragment of one key whose value `valueOf` gives (undefined: the field is absent). */
+function field(key: string, valueOf: (code: number) => unknown): Fragments {
+  return new Fragments((code) => {
+    const value = valueOf(code);
+    return value === undefined ? new Uint8Array(0) : msgpackBytes(key, value);
+  });
+}
+
+const KEY_N = msgpackBytes('n');
+const KEY_MATCHED = msgpackBytes('matched');
+const KEY_MARK = msgpackBytes('mark');
+const KEY_CT_ID = msgpackBytes('ct_id');
+const NAT_NOTES = msgpackBytes('notes', [NAT_SKIPPED_NOTE]);
+const NOTHING_MATCHED = msgpackBytes('matched', []);
+
+export class CompactMsgpackEncoder {
+  private readonly writer = new MsgpackWriter();
+  /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
+  private readonly head = new Fragments((key) => {
+    const [verdict, ctstate, hook, path] = unpackHead(key);
+    return msgpackBytes('verdict', VERDICT_NAMES[verdict] ?? 'DROP', 'ctstate', ctstateName(ctstate), 'hook', HOOK_NAMES[hook], 'path', HOOK_NAMES[path]);
+  });
+  private readonly decided: Fragments;
+  private readonly out = new Map<string, Uint8Array>();
+  private readonly helper = field('helper', (id) => HELPER_NAMES[id] ?? `helper-${id}`);
+  private readonly tcpState = field('tcp_state', (code) => TCP_STATE_NAMES[code] ?? `state-${code}`);
+  private readonly ctDir = field('ct_dir', (dir) => (dir ? 'REPLY' : 'ORIGINAL'));
+  private readonly ctStatus = field('ct_status', (bits) => nonEmpty(ctStatusNames(bits)));
+  private readonly ctNote = field('ct_note', (bits) => nonEmpty(ctNoteNames(bits)));
+  private readonly ctReason = field('ct_reason', (code) => ctReasonText(code));
+  /** Encoded "table:chain:N" strings by entry, for matched lists. */
+  private readonly ruleLabel: Fragments;
+  /** "matched": [rule], "decided_by": rule, by entry. */
+  private readonly decidedBySole: Fragments;
+  /** "matched": [], "decided_by": entry, by entry (policies). */
+  private readonly decidedByNone: Fragments;
+  private readonly ctStates = new Map<number, { bytes: Uint8Array; fields: number }>();
+  private readonly conntrackEnabled: boolean;
+
+  constructor(labels: CompactLabels) {
+    this.decided = field('decided_by', (entry) => labels.decidedLabel[entry]);
+    this.ruleLabel = new Fragments((entry) => msgpackBytes(labels.ruleLabel[entry]));
+    this.decidedBySole = new Fragments((entry) => msgpackBytes('matched', [labels.ruleLabel[entry]], 'decided_by', labels.decidedLabel[entry]));
+    this.decidedByNone = new Fragments((entry) => msgpackBytes('matched', [], 'decided_by', labels.decidedLabel[entry]));
+    this.conntrackEnabled = labels.conntrackEnabled;
+  }
+
+  /** Starts a chunk of `count` records (one msgpack array, as one pack() of the record list writes). */
+  begin(count: number): void {
+    this.writer.arrayHeader(count);
+  }
+
+  /** Record number `n`: packet `i` of `batch`. */
+  packet(n: number, batch: CompactBatch, i: number): void {
+    const full = batch.special.get(i);
+    if (full) return this.record(outputRecord(n, full));
+    const w = this.writer;
+    const r = batch.results;
+    const at = i * RES_SIZE;
+    const map = w.beginMap();
+    w.raw(KEY_N);
+    w.number(n);
+    w.raw(this.head.get(packHead(r[at + RES_VERDICT], r[at + RES_CTSTATE], r[at + RES_HOOK], r[at + RES_PATH])));
+    const from = batch.matchedStart[i];
+    const to = batch.matchedStart[i + 1];
+    const entry = int32(r, at + RES_ENTRY);
+    let fields = 6; // n, verdict, ctstate, hook, path, matched
+    // The usual shapes, matched and decided_by as one fragment: the deciding rule the only one
+    // counted, or no rule counted and a policy (or nothing) decided.
+    if (to - from === 1 && batch.matchedEntries[from] === entry) {
+      w.raw(this.decidedBySole.get(entry));
+      fields++;
+    } else if (to === from) {
+      w.raw(entry >= 0 ? this.decidedByNone.get(entry) : NOTHING_MATCHED);
+      if (entry >= 0) fields++;
+    } else {
+      w.raw(KEY_MATCHED);
+      w.arrayHeader(to - from);
+      for (let m = from; m < to; m++) w.raw(this.ruleLabel.get(batch.matchedEntries[m]));
+      if (entry >= 0) {
+        w.raw(this.decided.get(entry));
+        fields++;
+      }
+    }
+    const mark = uint32(r, at + RES_MARK);
+    if (mark !== 0) {
+      w.raw(KEY_MARK);
+      w.number(mark);
+      fields++;
+    }
+    if (batch.outIface[i] !== 0) {
+      w.raw(this.outIface(batch.ifaces[batch.outIface[i]]));
+      fields++;
+    }
+    if (r[at + RES_HELPER] !== 0) {
+      w.raw(this.helper.get(r[at + RES_HELPER]));
+      fields++;
+    }
+    if (this.conntrackEnabled) fields += this.conntrack(r, at);
+    if (r[at + RES_FLAGS] & RF_NAT_SKIPPED) {
+      w.raw(NAT_NOTES);
+      fields++;
+    }
+    w.endMap(map, fields);
+  }
+
+  /** A record built elsewhere (frames not evaluated, unparsed input, packets decoded in full). */
+  record(rec: OutputRecord): void {
+    this.writer.value(rec);
+  }
+
+  /** The chunk written since begin(). */
+  take(): Uint8Array {
+    return this.writer.take();
+  }
+
+  /** The conntrack fields of the result at `at` (decodeConntrack in result.ts); how many were written. */
+  private conntrack(r: Uint8Array, at: number): number {
+    const w = this.writer;
+    let fields = 0;
+    const id = uint32(r, at + RES_CT_ID);
+    if (id !== 0) {
+      w.raw(KEY_CT_ID);
+      w.number(id);
+      fields++;
+      const state = this.ctState(r[at + RES_TCP_STATE], r[at + RES_CTDIR] !== 0 ? 1 : 0, r[at + RES_CTSTATUS] | (r[at + RES_CTSTATUS + 1] << 8));
+      w.raw(state.bytes);
+      fields += state.fields;
+    }
+    fields += this.optional(this.ctNote.get(r[at + RES_CT_NOTE] | (r[at + RES_CT_NOTE + 1] << 8)));
+    fields += this.optional(this.ctReason.get(r[at + RES_CT_REASON]));
+    return fields;
+  }
+
+  /** tcp_state, ct_dir and ct_status of a tracked packet as one fragment, by the three codes. */
+  private ctState(tcp: number, dir: number, status: number): { bytes: Uint8Array; fields: number } {
+    const key = tcp | (dir << 8) | (status << 9);
+    let state = this.ctStates.get(key);
+    if (state === undefined) {
+      const parts = [tcp !== 0 ? this.tcpState.get(tcp) : new Uint8Array(0), this.ctDir.get(dir), this.ctStatus.get(status)];
+      const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        bytes.set(part, offset);
+        offset += part.length;
+      }
+      state = { bytes, fields: parts.filter((part) => part.length > 0).length };
+      this.ctStates.set(key, state);
+    }
+    return state;
+  }
+
+  /** Writes a fragment that may be empty (an absent field); 1 when it was a field. */
+  private optional(fragment: Uint8Array): number {
+    if (fragment.length === 0) return 0;
+    this.writer.raw(fragment);
+    return 1;
+  }
+
+  private outIface(name: string): Uint8Array {
+    let bytes = this.out.get(name);
+    if (bytes === undefined) this.out.set(name, (bytes = msgpackBytes('out', name)));
+    return bytes;
+  }
+}
+
+/** The four head codes as one key: below 65536 for the values the core writes (packed into 16 bits). */
+function packHead(verdict: number, ctstate: number, hook: number, path: number): number {
+  if (verdict < 16 && ctstate < 64 && hook < 8 && path < 8) return verdict | (ctstate << 4) | (hook << 10) | (path << 13);
+  return 0x10000 + ((verdict | (ctstate << 8) | (hook << 16) | (path << 24)) >>> 0);
+}
+
+function unpackHead(key: number): [number, number, number, number] {
+  if (key < 0x10000) return [key & 15, (key >>> 4) & 63, (key >>> 10) & 7, key >>> 13];
+  const code = key - 0x10000;
+  return [code & 0xff, (code >>> 8) & 0xff, (code >>> 16) & 0xff, code >>> 24];
+}
+
+function nonEmpty(list: string[]): string[] | undefined {
+  return list.length ? list : undefined;
+}
+
+function uint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+function int32(bytes: Uint8Array, at: number): number {
+  return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+}

@@ -1,0 +1,203 @@
+// The msgpack fast path (compact results encoded straight to bytes) against the record path
+// (PacketResult → OutputRecord → msgpackr): the same bytes, batch by batch, on the fixture
+// captures, the FTP example, a generated router capture with every verdict kind, LOG and NFLOG
+// lines, REJECT answers, NAT notes and conntrack notes, and fragments that are reassembled.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { classifyCommand } from '../src/node/commands/classify.js';
+import { join } from 'node:path';
+import { unpackMultiple } from 'msgpackr';
+import { Engine } from '../src/engine/engine.js';
+import { hostModelFromObject } from '../src/host/load.js';
+import { CompactMsgpackEncoder } from '../src/output/compact-msgpack.js';
+import { compactOutputRecord } from '../src/output/compact-record.js';
+import { recordEncoder } from '../src/output/encode.js';
+import type { OutputRecord } from '../src/output/record.js';
+import { parseRuleset } from '../src/ruleset/load.js';
+import { openInput } from '../src/node/inputs.js';
+import { loadHostFile } from '../src/node/load.js';
+import { readText } from '../src/node/files.js';
+import { classifyInput, classifyInputCompact, type Classifier } from '../src/node/stream.js';
+import { ShardPool } from '../src/node/shard.js';
+import type { HostModel } from '../src/host/model.js';
+import { writeCapture } from '../bench/gen-capture.js';
+import { scenarioHost, scenarioRules } from '../bench/scenario.js';
+import { example, fixture, tempDir } from './classify-support.js';
+
+/** The scenario's router with something of every kind in front of its ACL. */
+function richRules(): string {
+  const extra = [
+    '-A FORWARD -p tcp --dport 22 -m conntrack --ctstate NEW -j LOG --log-prefix "ssh-new " --log-tcp-options',
+    '-A FORWARD -p udp --dport 123 -j NFLOG --nflog-group 3 --nflog-prefix ntp',
+    '-A FORWARD -p udp --dport 53 -m conntrack --ctstate NEW -m length --length 0:60 -j REJECT',
+    '-A FORWARD -p icmp -j LOG --log-prefix "icmp "',
+  ];
+  const text = scenarioRules().replace(':OUTPUT ACCEPT [0:0]\n-A INPUT -i lo', `:OUTPUT ACCEPT [0:0]\n${extra.join('\n')}\n-A INPUT -i lo`);
+  const mangle = ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -p tcp --dport 80 -j MARK --set-mark 0x5', 'COMMIT'];
+  const nat = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -o eth0 -p udp -j MASQUERADE', 'COMMIT'];
+  // what the ACL refuses is answered rather than dropped
+  const refused = text.replace(/COMMIT\n$/, '-A FORWARD -p tcp -j REJECT --reject-with tcp-reset\nCOMMIT\n');
+  return `${mangle.join('\n')}\n${nat.join('\n')}\n${refused}`;
+}
+
+interface Run {
+  chunks: Uint8Array[];
+  records: OutputRecord[];
+}
+
+type Make = () => Promise<Classifier>;
+
+const oneEngine = (rules: string, host: HostModel): Make => () => Engine.create(parseRuleset(rules, 'rules'), host);
+const shards = (rules: string, host: HostModel, workers: number): Make => () => ShardPool.start({ rulesText: rules, rulesName: 'rules', host, workers });
+
+async function withClassifier<T>(make: Make, use: (classifier: Classifier) => Promise<T>): Promise<T> {
+  const classifier = await make();
+  try {
+    return await use(classifier);
+  } finally {
+    if (classifier instanceof ShardPool) await classifier.close();
+  }
+}
+
+const recordPath = (make: Make, input: string) =>
+  withClassifier(make, async (classifier) => {
+    const encoder = recordEncoder('msgpack');
+    const run: Run = { chunks: [], records: [] };
+    for await (const batch of classifyInput(classifier, await openInput(input), { batchSize: 7 })) {
+      run.chunks.push(encoder.encode(batch.records) as Uint8Array);
+      run.records.push(...batch.records);
+    }
+    return run;
+  });
+
+const fastPath = (make: Make, input: string) =>
+  withClassifier(make, async (classifier) => {
+    const encoder = new CompactMsgpackEncoder(classifier.compactLabels);
+    const run: Run = { chunks: [], records: [] };
+    for await (const batch of classifyInputCompact(classifier, await openInput(input), { batchSize: 7 })) {
+      encoder.begin(batch.count);
+      for (let pos = 0; pos < batch.count; pos++) {
+        const packet = batch.packetOf[pos];
+        if (packet < 0) {
+          encoder.record(batch.others.get(pos)!);
+          run.records.push(batch.others.get(pos)!);
+          continue;
+        }
+        const source = batch.sources[batch.sourceOf ? batch.sourceOf[packet] : 0];
+        const local = batch.localIndex ? batch.localIndex[packet] : packet;
+        encoder.packet(batch.first + pos, source, local);
+        // the lazy records need the full decoder, which only an engine in this thread has
+        if (classifier instanceof Engine) run.records.push(compactOutputRecord(batch.first + pos, source, local, classifier.resultDecoder));
+      }
+      run.chunks.push(encoder.take());
+    }
+    return run;
+  });
+
+async function assertSame(make: Make, input: string): Promise<OutputRecord[]> {
+  const old = await recordPath(make, input);
+  const fast = await fastPath(make, input);
+  assert.is(fast.chunks.length, old.chunks.length, `${input}: batches`);
+  old.chunks.forEach((chunk, i) => {
+    if (Buffer.compare(Buffer.from(chunk), Buffer.from(fast.chunks[i])) !== 0) {
+      assert.equal(unpackMultiple(Buffer.from(fast.chunks[i])), unpackMultiple(Buffer.from(chunk)), `${input}: batch ${i} decodes differently`);
+      assert.unreachable(`${input}: batch ${i} decodes the same but its bytes differ`);
+    }
+  });
+  if (fast.records.length) assert.equal(fast.records, old.records, `${input}: lazy records`);
+  return old.records;
+}
+
+const scenarioHostModel = () => hostModelFromObject(JSON.parse(scenarioHost()));
+
+test('generated router capture: every verdict kind, LOG/NFLOG lines, REJECT answers, NAT and conntrack notes', async () => {
+  const dir = tempDir();
+  const capture = join(dir, 'router.pcapng');
+  writeCapture(capture, 30_000, { concurrent: 200, seed: 7 });
+  const records = await assertSame(oneEngine(richRules(), scenarioHostModel()), capture);
+  assert.is(records.length, 30_000);
+  // the comparison above is only as strong as what the capture exercised
+  const verdicts = new Set(records.map((r) => r.verdict));
+  for (const v of ['ACCEPT', 'DROP', 'REJECT']) assert.ok(verdicts.has(v), `no ${v} record`);
+  assert.ok(records.some((r) => r.logs?.length), 'no LOG line');
+  assert.ok(records.some((r) => r.nflog?.length), 'no NFLOG action');
+  assert.ok(records.some((r) => r.reply?.kind === 'tcp-reset'), 'no TCP reset');
+  assert.ok(records.some((r) => r.reply?.kind === 'icmp'), 'no ICMP answer');
+  assert.ok(records.some((r) => r.mark), 'no mark');
+  assert.ok(records.some((r) => r.notes?.length), 'no notes');
+  assert.ok(records.some((r) => r.helper === 'ftp'), 'no ftp helper');
+  assert.ok(records.some((r) => r.ctstate === 'RELATED'), 'no RELATED packet');
+  assert.ok(records.some((r) => r.ct_note?.length), 'no conntrack note');
+  assert.ok(records.some((r) => r.ct_status?.length), 'no ct_status');
+  assert.ok(records.some((r) => r.out), 'no out-interface');
+  assert.ok(records.some((r) => r.matched && r.matched.length > 1), 'no packet matching several rules');
+});
+
+test('fixture captures, with frames that are not evaluated or not parsed', async () => {
+  const host = scenarioHostModel();
+  const captures = readdirSync(fixture('captures')).filter((name) => /\.pcap(ng)?$/.test(name));
+  assert.ok(captures.length >= 3);
+  let others = 0;
+  for (const name of captures) {
+    const records = await assertSame(oneEngine(richRules(), host), fixture(`captures/${name}`));
+    others += records.filter((r) => r.verdict === 'UNPARSED' || r.verdict === 'NOT_EVALUATED').length;
+  }
+  assert.ok(others > 0, 'no frame that was not evaluated');
+});
+
+test('FTP example (JSON lines) and fragments that are held and reassembled', async () => {
+  const ftp = await assertSame(oneEngine(readText(example('rules.sh')), loadHostFile(example('host.json'), true)), example('packets.jsonl'));
+  assert.ok(ftp.length > 0 && ftp.every((r) => r.verdict !== 'UNPARSED'));
+
+  const rules = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p udp --dport 53 -j LOG\n-A INPUT -p udp --dport 53 -j ACCEPT\nCOMMIT\n';
+  const from = { in: 'eth0', src: '192.0.2.1', dst: '198.51.100.1' };
+  const lines: object[] = [];
+  for (let id = 1; id <= 10; id++) {
+    lines.push({ ...from, ts: id, proto: 'udp', sport: 1000 + id, dport: 53, id, mf: true, len: 1500 });
+    lines.push({ ...from, ts: id + 0.1, proto: 'udp', id, frag_offset: 185, len: 520 });
+    lines.push({ ...from, ts: id + 0.2, proto: 'tcp', sport: 2000 + id, dport: 22, flags: 'S' });
+    lines.push({ ...from, ts: id + 0.3, proto: 'udp', sport: 1000 + id, dport: 53 });
+  }
+  const input = join(tempDir(), 'frags.jsonl');
+  writeFileSync(input, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const host = hostModelFromObject({ interfaces: [{ name: 'eth0', addresses: ['198.51.100.1/24'] }], routes: [{ to: 'default', via: '198.51.100.254' }] });
+  const records = await assertSame(oneEngine(rules, host), input);
+  assert.ok(records.some((r) => r.defrag?.state === 'held'));
+  assert.ok(records.some((r) => r.defrag?.state === 'reassembled' && r.logs?.length));
+  assert.ok(records.some((r) => r.verdict === 'DROP' && r.decided_by === 'filter:INPUT:policy'));
+});
+
+test('2 shard workers: compact batches transferred back encode to the same bytes as the merged results', async () => {
+  const capture = join(tempDir(), 'router.pcapng');
+  writeCapture(capture, 8_000, { concurrent: 100, seed: 11 });
+  const records = await assertSame(shards(richRules(), scenarioHostModel(), 2), capture);
+  assert.is(records.length, 8_000);
+  assert.ok(records.some((r) => r.logs?.length) && records.some((r) => r.reply));
+});
+
+test('nfwasm classify: msgpack (fast path) and jsonl (record path) agree, with --only and --workers, summaries too', async () => {
+  const dir = tempDir();
+  const capture = join(dir, 'router.pcapng');
+  writeCapture(capture, 6_000, { concurrent: 100, seed: 5 });
+  const rules = join(dir, 'rules');
+  const host = join(dir, 'host.json');
+  writeFileSync(rules, richRules());
+  writeFileSync(host, scenarioHost());
+  for (const extra of [{}, { only: 'reject,invalid,related' }, { workers: 2 }]) {
+    const run = async (format: string) => {
+      const records = join(dir, `out.${format}`);
+      const summary = await classifyCommand(capture, { rules, host, quiet: true, records, format, ...extra });
+      return { summary: summary.format(), bytes: readFileSync(records) };
+    };
+    const fast = await run('msgpack');
+    const slow = await run('jsonl');
+    const fastRecords = (unpackMultiple(fast.bytes) as OutputRecord[][]).flat();
+    assert.equal(fastRecords, slow.bytes.toString().split('\n').filter(Boolean).map((line) => JSON.parse(line)), JSON.stringify(extra));
+    assert.is(fast.summary, slow.summary);
+    assert.ok(fastRecords.length > 0 && fastRecords.length <= 6_000);
+    if ('only' in extra) assert.ok(fastRecords.length < 6_000 && fastRecords.every((r) => r.verdict === 'REJECT' || ['INVALID', 'RELATED'].includes(r.ctstate!)));
+  }
+});
+
+test.run();

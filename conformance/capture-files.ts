@@ -2,6 +2,7 @@
 // (one interface per router port, named as the router names it, so nfwasm reads the in-interface
 // from the file) and reads back the far-side captures tcpdump writes (classic pcap).
 // Minimal on purpose: Ethernet only, little-endian, microsecond timestamps.
+import { concatBytes, pad4, pcapngBlock, pcapngOption } from '../src/capture/pcapng-blocks.js';
 
 export interface CapturedFrame {
   /** Index into the pcapng's interfaces. */
@@ -15,40 +16,8 @@ export const LINKTYPE_ETHERNET = 1;
 /** Linux netfilter NFLOG messages (tcpdump -i nflog:GROUP). */
 export const LINKTYPE_NFLOG = 239;
 const OPT_IF_NAME = 2;
-
-function pad4(n: number): number {
-  return (n + 3) & ~3;
-}
-
-function block(type: number, body: Uint8Array): Uint8Array {
-  const total = 12 + body.length;
-  const out = new Uint8Array(total);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, type, true);
-  v.setUint32(4, total, true);
-  out.set(body, 8);
-  v.setUint32(total - 4, total, true);
-  return out;
-}
-
-function option(code: number, value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + pad4(value.length));
-  const v = new DataView(out.buffer);
-  v.setUint16(0, code, true);
-  v.setUint16(2, value.length, true);
-  out.set(value, 4);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The harness writes little-endian pcapng only. */
+const LITTLE = true;
 
 export function writePcapng(interfaceNames: readonly string[], frames: readonly CapturedFrame[]): Uint8Array {
   const shb = new Uint8Array(16);
@@ -57,13 +26,13 @@ export function writePcapng(interfaceNames: readonly string[], frames: readonly 
   sv.setUint16(4, 1, true);
   sv.setUint16(6, 0, true);
   sv.setBigInt64(8, -1n, true); // section length unknown
-  const parts = [block(0x0a0d0d0a, shb)];
+  const parts = [pcapngBlock(0x0a0d0d0a, shb, LITTLE)];
   for (const name of interfaceNames) {
     const idb = new Uint8Array(8);
     const iv = new DataView(idb.buffer);
     iv.setUint16(0, LINKTYPE_ETHERNET, true);
     iv.setUint32(4, 262144, true);
-    parts.push(block(1, concat([idb, option(OPT_IF_NAME, new TextEncoder().encode(name)), new Uint8Array(4)])));
+    parts.push(pcapngBlock(1, concatBytes([idb, pcapngOption(OPT_IF_NAME, new TextEncoder().encode(name), LITTLE), new Uint8Array(4)]), LITTLE));
   }
   for (const f of frames) {
     const epb = new Uint8Array(20 + pad4(f.bytes.length));
@@ -74,9 +43,9 @@ export function writePcapng(interfaceNames: readonly string[], frames: readonly 
     ev.setUint32(12, f.bytes.length, true);
     ev.setUint32(16, f.bytes.length, true);
     epb.set(f.bytes, 20);
-    parts.push(block(6, epb));
+    parts.push(pcapngBlock(6, epb, LITTLE));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** The frames of a classic pcap file (as tcpdump -w writes it) of the given link type, in file order. */

@@ -6,18 +6,11 @@ import { PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE } from '../assembly/shared/l
 import { parseIPv4 } from '../src/ruleset/names.js';
 import { CaptureParser, type CaptureBatch, type CaptureOptions } from '../src/capture/parser.js';
 import type { FrameInfo } from '../src/capture/frames.js';
+import { concatBytes } from '../src/capture/pcapng-blocks.js';
 
 export const ip = (text: string): number => parseIPv4(text)!;
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** RFC 1071 one's-complement sum of big-endian words, complemented. */
 export function internetChecksum(...parts: Uint8Array[]): number {

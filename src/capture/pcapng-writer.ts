@@ -10,6 +10,8 @@
 // one section and one interface (the file's link type and snaplen, if_tsresol 9 for ns files).
 // Frames are given in file order with the byte offset the capture parser reported (FrameInfo).
 
+import { concatBytes, pad4, pcapngBlock, pcapngOption } from './pcapng-blocks.js';
+
 export interface RandomAccessBytes {
   /** Up to `length` bytes at `offset` (fewer at the end of the input). Valid until the next call. */
   read(offset: number, length: number): Uint8Array;
@@ -38,7 +40,6 @@ const IF_TSRESOL = 9;
 const MAX_BLOCK = 256 << 20;
 
 const utf8 = new TextEncoder();
-const pad4 = (n: number) => (n + 3) & ~3;
 
 /** A pcapng option list being built, in a given byte order. */
 class Options {
@@ -46,12 +47,7 @@ class Options {
   constructor(private readonly little: boolean) {}
 
   add(code: number, value: Uint8Array): this {
-    const option = new Uint8Array(4 + pad4(value.length));
-    const view = new DataView(option.buffer);
-    view.setUint16(0, code, this.little);
-    view.setUint16(2, value.length, this.little);
-    option.set(value, 4);
-    this.parts.push(option);
+    this.parts.push(pcapngOption(code, value, this.little));
     return this;
   }
 
@@ -70,30 +66,8 @@ class Options {
 
   bytes(): Uint8Array {
     if (this.parts.length === 0) return new Uint8Array(0);
-    return concat([...this.parts, new Uint8Array(4)]);
+    return concatBytes([...this.parts, new Uint8Array(4)]);
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** A whole block: type, total length, `body` (already padded), total length again. */
-function block(type: number, body: Uint8Array, little: boolean): Uint8Array {
-  const total = 12 + body.length;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, type, little);
-  view.setUint32(4, total, little);
-  out.set(body, 8);
-  view.setUint32(total - 4, total, little);
-  return out;
 }
 
 interface PacketFields {
@@ -118,7 +92,7 @@ function enhancedPacketBlock(p: PacketFields, comment: string, little: boolean):
   view.setUint32(16, p.origLength, little);
   body.set(p.data, 20);
   body.set(optionBytes, 20 + pad4(p.data.length));
-  return block(EPB, body, little);
+  return pcapngBlock(EPB, body, little);
 }
 
 export class PcapngAnnotator {
@@ -181,13 +155,13 @@ export class PcapngAnnotator {
     shb.setUint16(4, 1, true);
     shb.setUint16(6, 0, true);
     shb.setBigInt64(8, -1n, true); // section length not given
-    this.write(block(SHB, concat([shbBody, new Options(true).add(SHB_USERAPPL, utf8.encode('nfwasm classify --write')).bytes()]), true));
+    this.write(pcapngBlock(SHB, concatBytes([shbBody, new Options(true).add(SHB_USERAPPL, utf8.encode('nfwasm classify --write')).bytes()]), true));
     const idbBody = new Uint8Array(8);
     const idb = new DataView(idbBody.buffer);
     idb.setUint16(0, linkType, true);
     idb.setUint32(4, snaplen, true);
     const idbOptions = nanoseconds ? new Options(true).add(IF_TSRESOL, Uint8Array.of(9)).bytes() : new Uint8Array(0);
-    this.write(block(IDB, concat([idbBody, idbOptions]), true));
+    this.write(pcapngBlock(IDB, concatBytes([idbBody, idbOptions]), true));
   }
 
   private pcapFrame(frame: AnnotatedFrame): void {

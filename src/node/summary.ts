@@ -22,6 +22,11 @@ export class Summary {
   readonly notEvaluated = new Map<string, number>();
   /** Records written (after --only). */
   written = 0;
+  /** Reassembly queues holding fragments, and how many each holds (docs/fragments.md). */
+  private readonly heldQueues = new Map<number, number>();
+  /** Queues and fragments the engine reported expired or evicted (it does not say which). */
+  private lostQueues = 0;
+  private lostFragments = 0;
 
   constructor(private readonly context: SummaryContext = {}) {}
 
@@ -32,6 +37,30 @@ export class Summary {
     if (rec.decided_by) bump(this.decidedBy, rec.decided_by);
     if (rec.verdict === 'UNPARSED') bump(this.unparsed, rec.reason_class ?? 'other');
     if (rec.verdict === 'NOT_EVALUATED') bump(this.notEvaluated, rec.reason_class ?? 'other');
+    if (rec.defrag) this.trackDefrag(rec.defrag);
+  }
+
+  private trackDefrag(d: NonNullable<OutputRecord['defrag']>): void {
+    if (d.state === 'held' && d.queue !== undefined) this.heldQueues.set(d.queue, (this.heldQueues.get(d.queue) ?? 0) + 1);
+    if ((d.state === 'reassembled' || d.state === 'dropped') && d.queue !== undefined) this.heldQueues.delete(d.queue);
+    for (const gone of [d.expired, d.evicted]) {
+      if (!gone) continue;
+      this.lostQueues += gone.queues;
+      this.lostFragments += gone.fragments;
+    }
+  }
+
+  /**
+   * Fragments still waiting for the rest of their datagram when the input ended: the kernel would
+   * drop them when their reassembly time runs out; no rule ever saw them.
+   */
+  heldAtEnd(): { datagrams: number; fragments: number } {
+    let fragments = 0;
+    for (const n of this.heldQueues.values()) fragments += n;
+    return {
+      datagrams: Math.max(0, this.heldQueues.size - this.lostQueues),
+      fragments: Math.max(0, fragments - this.lostFragments),
+    };
   }
 
   format(): string {
@@ -47,6 +76,10 @@ export class Summary {
       `not evaluated: ${total(this.notEvaluated)}${this.notEvaluated.size ? ` (${tally(this.notEvaluated)})` : ''}`,
     );
     if (this.written !== this.packets) lines.push(`records written: ${this.written} (--only)`);
+    const held = this.heldAtEnd();
+    if (held.fragments > 0) {
+      lines.push(`fragments never completed: ${held.fragments} in ${held.datagrams} datagram(s) still held at the end of the input (no rule saw them; the kernel drops them when ipfrag_time runs out)`);
+    }
     const modes = this.context.conntrackModes;
     lines.push(`conntrack: ${modes === undefined ? '-' : modes.length ? modes.join('; ') : 'off (no rule needs it)'}`);
     return lines.join('\n') + '\n';

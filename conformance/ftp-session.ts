@@ -24,7 +24,8 @@ export interface FtpSessionOptions {
 const FTP_CONTROL_PORT = 21;
 const FTP_ACTIVE_DATA_PORT = 20;
 
-function portLine(addr: string, port: number): string {
+/** PORT's and 227's argument: the address's four bytes and the port's two, comma-separated. */
+export function portLine(addr: string, port: number): string {
   return `${addr.split('.').join(',')},${port >> 8},${port & 255}`;
 }
 
@@ -42,34 +43,57 @@ function modeDialogue(mode: FtpMode, announced: string, port: number): [string, 
   }
 }
 
-export function writeFtpSession(sink: SegmentSink, client: Endpoint, server: Endpoint, opts: FtpSessionOptions): void {
+/** The control connection to `server` (port 21 unless given), opened but nothing said yet. */
+export function ftpControl(sink: SegmentSink, client: Endpoint, server: Endpoint): TcpConversation {
   const [clientSide, serverSide] = sides(client, server);
-  const control = new TcpConversation(sink, client, { addr: server.addr, port: server.port || FTP_CONTROL_PORT }, { opener: clientSide, answerer: serverSide }, {
+  return new TcpConversation(sink, client, { addr: server.addr, port: server.port || FTP_CONTROL_PORT }, { opener: clientSide, answerer: serverSide }, {
     opener: 0x2100_0000 + client.port,
     answerer: 0x6100_0000 + client.port,
-  });
+  }).handshake();
+}
+
+/**
+ * A control connection through banner and login: the helper has seen one data segment each way,
+ * so the client's next segment and the server's next one start where it parses (§4.8 rule 2).
+ */
+export function ftpLogin(sink: SegmentSink, client: Endpoint, server: Endpoint): TcpConversation {
+  return ftpControl(sink, client, server)
+    .data('answerer', '220 nfwasm conformance FTP\r\n')
+    .data('opener', 'USER anonymous\r\n')
+    .data('answerer', '331 Password required\r\n')
+    .data('opener', 'PASS guest\r\n')
+    .data('answerer', '230 Logged in\r\n');
+}
+
+/**
+ * A data connection carrying one listing: from the server's port 20 to the client's `dataPort`
+ * (active), or from the client's `clientDataPort` to the server's `dataPort` (passive).
+ */
+export function ftpDataConnection(sink: SegmentSink, client: Endpoint, server: Endpoint, opts: { passive: boolean; dataPort: number; clientDataPort?: number }): void {
+  const [clientSide, serverSide] = sides(client, server);
+  const { passive, dataPort } = opts;
+  const isn = { opener: 0x3300_0000 + dataPort, answerer: 0x4400_0000 + dataPort };
+  const data = passive
+    ? new TcpConversation(sink, { addr: client.addr, port: opts.clientDataPort ?? 50_100 }, { addr: server.addr, port: dataPort }, { opener: clientSide, answerer: serverSide }, isn)
+    : new TcpConversation(sink, { addr: server.addr, port: FTP_ACTIVE_DATA_PORT }, { addr: client.addr, port: dataPort }, { opener: serverSide, answerer: clientSide }, isn);
+  // The server sends the listing on either kind of data connection, then closes it.
+  data.handshake().data(passive ? 'answerer' : 'opener', '-rw-r--r-- 1 ftp ftp 5 readme\r\n').close(passive ? 'answerer' : 'opener');
+}
+
+export function writeFtpSession(sink: SegmentSink, client: Endpoint, server: Endpoint, opts: FtpSessionOptions): void {
+  const control = ftpLogin(sink, client, server);
   const passive = opts.mode === 'passive' || opts.mode === 'epsv';
   const dataPort = opts.dataPort ?? (passive ? 50_021 : 40_021);
   const announced = opts.announcedAddress ?? (passive ? server.addr : client.addr);
   const [command, answer] = modeDialogue(opts.mode, announced, dataPort);
 
-  control.handshake()
-    .data('answerer', '220 nfwasm conformance FTP\r\n')
-    .data('opener', 'USER anonymous\r\n')
-    .data('answerer', '331 Password required\r\n')
-    .data('opener', 'PASS guest\r\n')
-    .data('answerer', '230 Logged in\r\n')
+  control
     .data('opener', command)
     .data('answerer', answer)
     .data('opener', 'LIST\r\n');
   if (opts.dataConnection !== false) {
     control.data('answerer', '150 Here comes the listing\r\n');
-    const isn = { opener: 0x3300_0000 + dataPort, answerer: 0x4400_0000 + dataPort };
-    const data = passive
-      ? new TcpConversation(sink, { addr: client.addr, port: opts.clientDataPort ?? 50_100 }, { addr: server.addr, port: dataPort }, { opener: clientSide, answerer: serverSide }, isn)
-      : new TcpConversation(sink, { addr: server.addr, port: FTP_ACTIVE_DATA_PORT }, { addr: client.addr, port: dataPort }, { opener: serverSide, answerer: clientSide }, isn);
-    // The server sends the listing on either kind of data connection, then closes it.
-    data.handshake().data(passive ? 'answerer' : 'opener', '-rw-r--r-- 1 ftp ftp 5 readme\r\n').close(passive ? 'answerer' : 'opener');
+    ftpDataConnection(sink, client, server, { passive, dataPort, clientDataPort: opts.clientDataPort });
     control.data('answerer', '226 Transfer complete\r\n');
   } else {
     control.data('answerer', '425 No data connection\r\n');

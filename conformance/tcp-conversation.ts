@@ -18,6 +18,8 @@ type End = 'opener' | 'answerer';
 
 export class TcpConversation {
   private seq: Record<End, number>;
+  /** Window field of each end's segments after its SYN (unscaled value as written on the wire). */
+  private windows: Partial<Record<End, number>> = {};
 
   /** `opener` sends the SYN from `openerSide`; `answerer` answers from the other side. */
   constructor(
@@ -36,16 +38,38 @@ export class TcpConversation {
 
   private send(end: End, flags: number, data?: Uint8Array, extra: Partial<TcpFields> = {}): this {
     const [from, to] = end === 'opener' ? [this.opener, this.answerer] : [this.answerer, this.opener];
-    this.sink.tcpSegment(this.sides[end], from, to, { seq: this.seq[end], ack: this.seq[this.other(end)], flags, ...extra }, data);
+    const window = flags & TCP_SYN ? undefined : this.windows[end];
+    this.sink.tcpSegment(this.sides[end], from, to, { seq: this.seq[end], ack: this.seq[this.other(end)], flags, ...(window === undefined ? {} : { window }), ...extra }, data);
     this.seq[end] += (data?.length ?? 0) + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
     return this;
   }
 
-  /** SYN, SYN/ACK, ACK. */
-  handshake(): this {
-    this.send('opener', TCP_SYN, undefined, { ack: 0, options: MSS_1460 });
-    this.send('answerer', TCP_SYN | TCP_ACK, undefined, { options: MSS_1460 });
+  /** SYN, SYN/ACK, ACK; `options` replaces an end's SYN options (default MSS 1460). */
+  handshake(opts: { options?: Partial<Record<End, Uint8Array>> } = {}): this {
+    this.send('opener', TCP_SYN, undefined, { ack: 0, options: opts.options?.opener ?? MSS_1460 });
+    this.send('answerer', TCP_SYN | TCP_ACK, undefined, { options: opts.options?.answerer ?? MSS_1460 });
     return this.send('opener', TCP_ACK);
+  }
+
+  /** From now on `end` advertises this window field (after its SYN; scaled by the receiver if window scaling was agreed). */
+  window(end: End, value: number): this {
+    this.windows[end] = value;
+    return this;
+  }
+
+  /**
+   * A segment off the conversation's sequence (NETFILTER.md §4.4 window checks): sent at the
+   * sender's next seq plus `seqOffset`, acknowledging the peer's next seq plus `ackOffset`; the
+   * conversation goes on as if it had never been sent.
+   */
+  stray(end: End, flags: number, offsets: { seqOffset?: number; ackOffset?: number }, data?: string | Uint8Array): this {
+    const payload = typeof data === 'string' ? text(data) : data;
+    const seq = (this.seq[end] + (offsets.seqOffset ?? 0)) >>> 0;
+    const ack = (this.seq[this.other(end)] + (offsets.ackOffset ?? 0)) >>> 0;
+    const saved = this.seq[end];
+    this.send(end, flags, payload, { seq, ack });
+    this.seq[end] = saved;
+    return this;
   }
 
   /** A SYN the other end refuses with RST/ACK. */
@@ -54,8 +78,13 @@ export class TcpConversation {
     return this.send('answerer', TCP_RST | TCP_ACK, undefined, { seq: 0, window: 0 });
   }
 
-  /** `end` sends `data` (one segment) and, unless told otherwise, the other end acknowledges it. */
-  data(end: End, data: string | Uint8Array, opts: { acked?: boolean } = {}): this {
+  /**
+   * `end` sends `data` (one segment) and, unless told otherwise, the other end acknowledges it.
+   * A `lost` segment never reaches the peer (dropped on the way): no acknowledgement, and the
+   * sender's next segment starts where this one did (a retransmission, possibly of other bytes).
+   */
+  data(end: End, data: string | Uint8Array, opts: { acked?: boolean; lost?: boolean } = {}): this {
+    if (opts.lost) return this.stray(end, TCP_PSH | TCP_ACK, {}, data);
     this.send(end, TCP_PSH | TCP_ACK, typeof data === 'string' ? text(data) : data);
     return opts.acked === false ? this : this.send(this.other(end), TCP_ACK);
   }

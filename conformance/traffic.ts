@@ -44,8 +44,17 @@ export class Traffic {
     return this.ip(side, from.addr, to.addr, PROTO_TCP, tcp(from.addr, to.addr, { sport: from.port, dport: to.port, ...fields }, data));
   }
 
-  udpDatagram(side: Side, from: Endpoint, to: Endpoint, data: Uint8Array): this {
-    return this.ip(side, from.addr, to.addr, PROTO_UDP, udp(from.addr, to.addr, from.port, to.port, data));
+  /**
+   * A UDP datagram; `odd` makes it one the receiving tracker judges (NETFILTER.md §4.5): no
+   * checksum at all (0, allowed in IPv4), a wrong one, or a length field longer than the datagram.
+   */
+  udpDatagram(side: Side, from: Endpoint, to: Endpoint, data: Uint8Array, odd?: 'no-checksum' | 'bad-checksum' | 'long-length'): this {
+    const datagram = udp(from.addr, to.addr, from.port, to.port, data);
+    const fields = new DataView(datagram.buffer, datagram.byteOffset);
+    if (odd === 'no-checksum') fields.setUint16(6, 0);
+    if (odd === 'bad-checksum') fields.setUint16(6, (fields.getUint16(6) + 1) & 0xffff || 1);
+    if (odd === 'long-length') fields.setUint16(4, datagram.length + 8);
+    return this.ip(side, from.addr, to.addr, PROTO_UDP, datagram);
   }
 
   /** Echo request from the client side and, unless `answered` is false, its reply. */

@@ -58,8 +58,10 @@ const NUMBERS: usize = memory.data(6 * 4);
  * Reads `count` decimal numbers separated by `sep` from data[0..len), as the kernel's try_number:
  * the last one must be followed by `term` (NO_TERMINATOR: by any character that is neither a digit
  * nor `sep`); the text running out first fails. Empty numbers count as 0 (the kernel accepts
- * "1,,2"); a number over 255 fails (NETFILTER.md §4.8 point 5). Returns the terminator's offset,
- * 0 on failure.
+ * "1,,2"). Numbers are not limited to 255: like the kernel's u32 array (6.18, checked in the
+ * conformance case ftp-number-overflow) a large one spills into the neighbouring byte when the
+ * address is assembled by shifts and ORs — NETFILTER.md §4.8 point 5 says otherwise and is wrong
+ * for this kernel. Returns the terminator's offset, 0 on failure.
  */
 function readNumbers(data: usize, len: u32, count: u32, sep: u32, term: u32): u32 {
   let index: u32 = 0;
@@ -67,8 +69,7 @@ function readNumbers(data: usize, len: u32, count: u32, sep: u32, term: u32): u3
   for (let at: u32 = 0; at < len; at++) {
     const c = byteAt(data, at);
     if (isDigit(c)) {
-      value = value * 10 + (c - CH_0);
-      if (value > 255) return 0;
+      value = value * 10 + (c - CH_0); // wraps at 2^32, as the kernel's u_int32_t
     } else if (c == sep) {
       setNumber(index, value);
       value = 0;

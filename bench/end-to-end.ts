@@ -1,5 +1,6 @@
 // End to end (issue 6, bench 3): `nfwasm classify FILE --rules R --host H --format msgpack
-// --records /dev/null` on a generated capture (bench/gen-capture.ts: 10M packets, --quick 1M),
+// --records /dev/null` (`--format jsonl`, the default, or csv) on a generated capture
+// (bench/gen-capture.ts: 10M packets, --quick 1M),
 // 1k realistic rules with conntrack and the FTP helper (bench/scenario.ts), against
 // `tcpdump -r FILE -w /dev/null 'tcp port 21'` on the same file, as a ratio; and nfwasm with
 // --workers 2 against one thread. Both tools run as processes, alternately, best of N.
@@ -43,12 +44,16 @@ function timed(cmd: string, args: string[]): number {
 export interface EndToEndResult {
   packets: number;
   fileBytes: number;
+  format: EndToEndFormat;
   tcpdump: number;
   nfwasm: number;
   nfwasm2: number;
 }
 
-export function runEndToEnd(quick: boolean): EndToEndResult {
+export const END_TO_END_FORMATS = ['msgpack', 'jsonl', 'csv'] as const;
+export type EndToEndFormat = (typeof END_TO_END_FORMATS)[number];
+
+export function runEndToEnd(quick: boolean, format: EndToEndFormat = 'msgpack'): EndToEndResult {
   const packets = quick ? 1_000_000 : 10_000_000;
   const rounds = quick ? 2 : 3;
   const capture = cachedCapture(packets);
@@ -60,14 +65,14 @@ export function runEndToEnd(quick: boolean): EndToEndResult {
   // the built CLI, as users run it (NFWASM_CLI: another build of it); from the sources (tsx) when there is no build
   const cli = process.env.NFWASM_CLI ?? join(root, 'dist/src/node/cli.js');
   const nfwasm = existsSync(cli) ? [cli] : ['--import', 'tsx', join(root, 'src/node/cli.ts')];
-  const classify = (workers: number) => [...nfwasm, 'classify', capture, '--rules', rules, '--host', host, '--format', 'msgpack', '--records', '/dev/null', '--quiet', '--workers', String(workers)];
+  const classify = (workers: number) => [...nfwasm, 'classify', capture, '--rules', rules, '--host', host, '--format', format, '--records', '/dev/null', '--quiet', '--workers', String(workers)];
   const best = { tcpdump: Infinity, nfwasm: Infinity, nfwasm2: Infinity };
   for (let i = 0; i < rounds; i++) {
     best.tcpdump = Math.min(best.tcpdump, timed('tcpdump', ['-r', capture, '-w', '/dev/null', 'tcp port 21']));
     best.nfwasm = Math.min(best.nfwasm, timed(process.execPath, classify(1)));
     best.nfwasm2 = Math.min(best.nfwasm2, timed(process.execPath, classify(2)));
   }
-  return { packets, fileBytes: statSync(capture).size, ...best };
+  return { packets, fileBytes: statSync(capture).size, format, ...best };
 }
 
 export function formatEndToEnd(r: EndToEndResult): string {
@@ -76,12 +81,15 @@ export function formatEndToEnd(r: EndToEndResult): string {
     `| run (${r.packets.toLocaleString('en')} packets, ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB pcapng) | best time | rate | vs tcpdump |`,
     '|---|---|---|---|',
     `| tcpdump -r FILE -w /dev/null 'tcp port 21' | ${r.tcpdump.toFixed(2)} s | ${rate(r.tcpdump)} | 1.00x |`,
-    `| nfwasm classify (1 thread) | ${r.nfwasm.toFixed(2)} s | ${rate(r.nfwasm)} | ${(r.tcpdump / r.nfwasm).toFixed(2)}x |`,
-    `| nfwasm classify --workers 2 | ${r.nfwasm2.toFixed(2)} s | ${rate(r.nfwasm2)} | ${(r.tcpdump / r.nfwasm2).toFixed(2)}x (${(r.nfwasm / r.nfwasm2).toFixed(2)}x of 1 thread) |`,
+    `| nfwasm classify --format ${r.format} (1 thread) | ${r.nfwasm.toFixed(2)} s | ${rate(r.nfwasm)} | ${(r.tcpdump / r.nfwasm).toFixed(2)}x |`,
+    `| nfwasm classify --format ${r.format} --workers 2 | ${r.nfwasm2.toFixed(2)} s | ${rate(r.nfwasm2)} | ${(r.tcpdump / r.nfwasm2).toFixed(2)}x (${(r.nfwasm / r.nfwasm2).toFixed(2)}x of 1 thread) |`,
   ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(`machine: ${machine()}`);
-  console.log(formatEndToEnd(runEndToEnd(process.argv.includes('--quick'))));
+  const formatAt = process.argv.indexOf('--format');
+  const format = formatAt > 0 ? process.argv[formatAt + 1] : 'msgpack';
+  if (!(END_TO_END_FORMATS as readonly string[]).includes(format)) throw new Error(`--format: one of ${END_TO_END_FORMATS.join(', ')}`);
+  console.log(formatEndToEnd(runEndToEnd(process.argv.includes('--quick'), format as EndToEndFormat)));
 }

@@ -1,5 +1,6 @@
-// The msgpack fast path (compact results encoded straight to bytes) against the record path
-// (PacketResult → OutputRecord → msgpackr): the same bytes, batch by batch, on the fixture
+// The fast path (compact results encoded straight to bytes or text) against the record path
+// (PacketResult → OutputRecord → msgpackr, JSON.stringify, csvRow): the same msgpack bytes, JSON
+// lines and CSV rows, batch by batch, on the fixture
 // captures, the FTP example, a generated router capture with every verdict kind, LOG and NFLOG
 // lines, REJECT answers, NAT notes and conntrack notes, and fragments that are reassembled.
 import { test } from 'uvu';
@@ -10,9 +11,10 @@ import { join } from 'node:path';
 import { unpackMultiple } from 'msgpackr';
 import { Engine } from '../src/engine/engine.js';
 import { hostModelFromObject } from '../src/host/load.js';
-import { CompactMsgpackEncoder } from '../src/output/compact-msgpack.js';
+import { compactEncoder } from '../src/output/compact-encoder.js';
 import { compactOutputRecord } from '../src/output/compact-record.js';
-import { recordEncoder } from '../src/output/encode.js';
+import { csvHeader, csvRow } from '../src/output/csv.js';
+import { RECORD_FORMATS, recordEncoder, type RecordFormat } from '../src/output/encode.js';
 import type { OutputRecord } from '../src/output/record.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { openInput } from '../src/node/inputs.js';
@@ -42,9 +44,11 @@ function richRules(): string {
 }
 
 interface Run {
-  chunks: Uint8Array[];
+  chunks: Record<RecordFormat, (string | Uint8Array)[]>;
   records: OutputRecord[];
 }
+
+const emptyRun = (): Run => ({ chunks: { jsonl: [], msgpack: [], csv: [] }, records: [] });
 
 type Make = () => Promise<Classifier>;
 
@@ -62,10 +66,10 @@ async function withClassifier<T>(make: Make, use: (classifier: Classifier) => Pr
 
 const recordPath = (make: Make, input: string) =>
   withClassifier(make, async (classifier) => {
-    const encoder = recordEncoder('msgpack');
-    const run: Run = { chunks: [], records: [] };
+    const encoders = RECORD_FORMATS.map((format) => recordEncoder(format));
+    const run = emptyRun();
     for await (const batch of classifyInput(classifier, await openInput(input), { batchSize: 7 })) {
-      run.chunks.push(encoder.encode(batch.records) as Uint8Array);
+      for (const encoder of encoders) run.chunks[encoder.format].push(encoder.encode(batch.records));
       run.records.push(...batch.records);
     }
     return run;
@@ -73,24 +77,24 @@ const recordPath = (make: Make, input: string) =>
 
 const fastPath = (make: Make, input: string) =>
   withClassifier(make, async (classifier) => {
-    const encoder = new CompactMsgpackEncoder(classifier.compactLabels);
-    const run: Run = { chunks: [], records: [] };
+    const encoders = RECORD_FORMATS.map((format) => ({ format, encoder: compactEncoder(format, classifier.compactLabels) }));
+    const run = emptyRun();
     for await (const batch of classifyInputCompact(classifier, await openInput(input), { batchSize: 7 })) {
-      encoder.begin(batch.count);
+      for (const { encoder } of encoders) encoder.begin(batch.count);
       for (let pos = 0; pos < batch.count; pos++) {
         const packet = batch.packetOf[pos];
         if (packet < 0) {
-          encoder.record(batch.others.get(pos)!);
+          for (const { encoder } of encoders) encoder.record(batch.others.get(pos)!);
           run.records.push(batch.others.get(pos)!);
           continue;
         }
         const source = batch.sources[batch.sourceOf ? batch.sourceOf[packet] : 0];
         const local = batch.localIndex ? batch.localIndex[packet] : packet;
-        encoder.packet(batch.first + pos, source, local);
+        for (const { encoder } of encoders) encoder.packet(batch.first + pos, source, local);
         // the lazy records need the full decoder, which only an engine in this thread has
         if (classifier instanceof Engine) run.records.push(compactOutputRecord(batch.first + pos, source, local, classifier.resultDecoder));
       }
-      run.chunks.push(encoder.take());
+      for (const { format, encoder } of encoders) run.chunks[format].push(encoder.take());
     }
     return run;
   });
@@ -98,15 +102,27 @@ const fastPath = (make: Make, input: string) =>
 async function assertSame(make: Make, input: string): Promise<OutputRecord[]> {
   const old = await recordPath(make, input);
   const fast = await fastPath(make, input);
-  assert.is(fast.chunks.length, old.chunks.length, `${input}: batches`);
-  old.chunks.forEach((chunk, i) => {
-    if (Buffer.compare(Buffer.from(chunk), Buffer.from(fast.chunks[i])) !== 0) {
-      assert.equal(unpackMultiple(Buffer.from(fast.chunks[i])), unpackMultiple(Buffer.from(chunk)), `${input}: batch ${i} decodes differently`);
-      assert.unreachable(`${input}: batch ${i} decodes the same but its bytes differ`);
-    }
-  });
+  for (const format of RECORD_FORMATS) {
+    assert.is(fast.chunks[format].length, old.chunks[format].length, `${input}: ${format} batches`);
+    old.chunks[format].forEach((chunk, i) => assertSameChunk(fast.chunks[format][i], chunk, `${input}: ${format} batch ${i}`));
+  }
   if (fast.records.length) assert.equal(fast.records, old.records, `${input}: lazy records`);
   return old.records;
+}
+
+function assertSameChunk(fast: string | Uint8Array, old: string | Uint8Array, what: string): void {
+  if (typeof old === 'string') {
+    assert.type(fast, 'string', what);
+    // line by line first, so a difference is shown where it is
+    const fastLines = (fast as string).split('\n');
+    old.split('\n').forEach((line, i) => assert.is(fastLines[i], line, `${what}, line ${i}`));
+    assert.is(fast, old, what);
+    return;
+  }
+  if (Buffer.compare(Buffer.from(old), Buffer.from(fast)) !== 0) {
+    assert.equal(unpackMultiple(Buffer.from(fast)), unpackMultiple(Buffer.from(old)), `${what} decodes differently`);
+    assert.unreachable(`${what} decodes the same but its bytes differ`);
+  }
 }
 
 const scenarioHostModel = () => hostModelFromObject(JSON.parse(scenarioHost()));
@@ -176,7 +192,7 @@ test('2 shard workers: compact batches transferred back encode to the same bytes
   assert.ok(records.some((r) => r.logs?.length) && records.some((r) => r.reply));
 });
 
-test('nfwasm classify: msgpack (fast path) and jsonl (record path) agree, with --only and --workers, summaries too', async () => {
+test('nfwasm classify: every format on the fast path writes what the record path (taken for --write) writes, with --only and --workers, summaries too', async () => {
   const dir = tempDir();
   const capture = join(dir, 'router.pcapng');
   writeCapture(capture, 6_000, { concurrent: 100, seed: 5 });
@@ -185,18 +201,26 @@ test('nfwasm classify: msgpack (fast path) and jsonl (record path) agree, with -
   writeFileSync(rules, richRules());
   writeFileSync(host, scenarioHost());
   for (const extra of [{}, { only: 'reject,invalid,related' }, { workers: 2 }]) {
-    const run = async (format: string) => {
+    const what = JSON.stringify(extra);
+    const run = async (format: RecordFormat, recordPath: boolean) => {
       const records = join(dir, `out.${format}`);
-      const summary = await classifyCommand(capture, { rules, host, quiet: true, records, format, ...extra });
+      // --write annotates the capture from record objects, so the command keeps to the record path
+      const write = recordPath ? { write: join(dir, 'annotated.pcapng') } : {};
+      const summary = await classifyCommand(capture, { rules, host, quiet: true, records, format, ...write, ...extra });
       return { summary: summary.format(), bytes: readFileSync(records) };
     };
-    const fast = await run('msgpack');
-    const slow = await run('jsonl');
-    const fastRecords = (unpackMultiple(fast.bytes) as OutputRecord[][]).flat();
-    assert.equal(fastRecords, slow.bytes.toString().split('\n').filter(Boolean).map((line) => JSON.parse(line)), JSON.stringify(extra));
-    assert.is(fast.summary, slow.summary);
-    assert.ok(fastRecords.length > 0 && fastRecords.length <= 6_000);
-    if ('only' in extra) assert.ok(fastRecords.length < 6_000 && fastRecords.every((r) => r.verdict === 'REJECT' || ['INVALID', 'RELATED'].includes(r.ctstate!)));
+    for (const format of RECORD_FORMATS) {
+      const fast = await run(format, false);
+      const slow = await run(format, true);
+      assertSameChunk(format === 'msgpack' ? fast.bytes : fast.bytes.toString(), format === 'msgpack' ? slow.bytes : slow.bytes.toString(), `${what} ${format}`);
+      assert.is(fast.summary, slow.summary, `${what} ${format} summary`);
+    }
+    const jsonl = (await run('jsonl', false)).bytes.toString();
+    const records = jsonl.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OutputRecord);
+    assert.equal((unpackMultiple((await run('msgpack', false)).bytes) as OutputRecord[][]).flat(), records, `${what} msgpack against jsonl`);
+    assert.is((await run('csv', false)).bytes.toString(), csvHeader() + records.map(csvRow).join(''), `${what} csv against jsonl`);
+    assert.ok(records.length > 0 && records.length <= 6_000);
+    if ('only' in extra) assert.ok(records.length < 6_000 && records.every((r) => r.verdict === 'REJECT' || ['INVALID', 'RELATED'].includes(r.ctstate!)));
   }
 });
 

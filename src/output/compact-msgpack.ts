@@ -5,36 +5,15 @@
 // few copies. Packets decoded in full (compact.ts `special`) and records of frames that were not
 // evaluated go through outputRecord and the generic writer. Field order and presence follow
 // outputRecord (record.ts); test/fastpath-equivalence.test.ts holds the two to the same bytes.
-import {
-  RES_CT_ID, RES_CT_NOTE, RES_CT_REASON, RES_CTDIR, RES_CTSTATE, RES_CTSTATUS, RES_ENTRY, RES_FLAGS, RES_HELPER,
-  RES_HOOK, RES_MARK, RES_PATH, RES_SIZE, RES_TCP_STATE, RES_VERDICT, RF_NAT_SKIPPED,
-} from '../../assembly/shared/layout.js';
+import { RES_CT_ID, RES_CT_NOTE, RES_CT_REASON, RES_CTDIR, RES_CTSTATE, RES_CTSTATUS, RES_ENTRY, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_SIZE, RES_TCP_STATE, RES_VERDICT, RF_NAT_SKIPPED } from '../../assembly/shared/layout.js';
 import type { CompactBatch, CompactLabels } from '../engine/compact.js';
-import { ctstateName, HELPER_NAMES, HOOK_NAMES, VERDICT_NAMES } from '../engine/names.js';
-import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
+import { fieldValue, Fragments, int32, packHead, uint32, unpackHead } from './compact-fields.js';
 import { msgpackBytes, MsgpackWriter } from './msgpack-writer.js';
 import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
 
-/**
- * Keys with their values, encoded on first use and kept by the value's code: codes below 65536 in
- * an array (a lookup, not a hash), larger ones in a Map (an array indexed by them would turn into
- * a dictionary). No bytes when the value is absent.
- */
-class Fragments {
-  private readonly small: (Uint8Array | undefined)[] = [];
-  private readonly large = new Map<number, Uint8Array>();
-  constructor(private readonly encode: (code: number) => Uint8Array) {}
-  get(code: number): Uint8Array {
-    if (code < 0x10000) return this.small[code] ?? (this.small[code] = this.encode(code));
-    let bytes = this.large.get(code);
-    if (bytes === undefined) this.large.set(code, (bytes = this.encode(code)));
-    return bytes;
-  }
-}
-
 /** A fragment of one key whose value `valueOf` gives (undefined: the field is absent). */
-function field(key: string, valueOf: (code: number) => unknown): Fragments {
-  return new Fragments((code) => {
+function field(key: string, valueOf: (code: number) => unknown): Fragments<Uint8Array> {
+  return new Fragments<Uint8Array>((code) => {
     const value = valueOf(code);
     return value === undefined ? new Uint8Array(0) : msgpackBytes(key, value);
   });
@@ -52,30 +31,30 @@ export class CompactMsgpackEncoder {
   /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
   private readonly head = new Fragments((key) => {
     const [verdict, ctstate, hook, path] = unpackHead(key);
-    return msgpackBytes('verdict', VERDICT_NAMES[verdict] ?? 'DROP', 'ctstate', ctstateName(ctstate), 'hook', HOOK_NAMES[hook], 'path', HOOK_NAMES[path]);
+    return msgpackBytes('verdict', fieldValue.verdict(verdict), 'ctstate', fieldValue.ctstate(ctstate), 'hook', fieldValue.hook(hook), 'path', fieldValue.hook(path));
   });
-  private readonly decided: Fragments;
+  private readonly decided: Fragments<Uint8Array>;
   private readonly out = new Map<string, Uint8Array>();
-  private readonly helper = field('helper', (id) => HELPER_NAMES[id] ?? `helper-${id}`);
-  private readonly tcpState = field('tcp_state', (code) => TCP_STATE_NAMES[code] ?? `state-${code}`);
-  private readonly ctDir = field('ct_dir', (dir) => (dir ? 'REPLY' : 'ORIGINAL'));
-  private readonly ctStatus = field('ct_status', (bits) => nonEmpty(ctStatusNames(bits)));
-  private readonly ctNote = field('ct_note', (bits) => nonEmpty(ctNoteNames(bits)));
-  private readonly ctReason = field('ct_reason', (code) => ctReasonText(code));
+  private readonly helper = field('helper', fieldValue.helper);
+  private readonly tcpState = field('tcp_state', fieldValue.tcpState);
+  private readonly ctDir = field('ct_dir', fieldValue.ctDir);
+  private readonly ctStatus = field('ct_status', fieldValue.ctStatus);
+  private readonly ctNote = field('ct_note', fieldValue.ctNote);
+  private readonly ctReason = field('ct_reason', fieldValue.ctReason);
   /** Encoded "table:chain:N" strings by entry, for matched lists. */
-  private readonly ruleLabel: Fragments;
+  private readonly ruleLabel: Fragments<Uint8Array>;
   /** "matched": [rule], "decided_by": rule, by entry. */
-  private readonly decidedBySole: Fragments;
+  private readonly decidedBySole: Fragments<Uint8Array>;
   /** "matched": [], "decided_by": entry, by entry (policies). */
-  private readonly decidedByNone: Fragments;
+  private readonly decidedByNone: Fragments<Uint8Array>;
   private readonly ctStates = new Map<number, { bytes: Uint8Array; fields: number }>();
   private readonly conntrackEnabled: boolean;
 
   constructor(labels: CompactLabels) {
     this.decided = field('decided_by', (entry) => labels.decidedLabel[entry]);
-    this.ruleLabel = new Fragments((entry) => msgpackBytes(labels.ruleLabel[entry]));
-    this.decidedBySole = new Fragments((entry) => msgpackBytes('matched', [labels.ruleLabel[entry]], 'decided_by', labels.decidedLabel[entry]));
-    this.decidedByNone = new Fragments((entry) => msgpackBytes('matched', [], 'decided_by', labels.decidedLabel[entry]));
+    this.ruleLabel = new Fragments<Uint8Array>((entry) => msgpackBytes(labels.ruleLabel[entry]));
+    this.decidedBySole = new Fragments<Uint8Array>((entry) => msgpackBytes('matched', [labels.ruleLabel[entry]], 'decided_by', labels.decidedLabel[entry]));
+    this.decidedByNone = new Fragments<Uint8Array>((entry) => msgpackBytes('matched', [], 'decided_by', labels.decidedLabel[entry]));
     this.conntrackEnabled = labels.conntrackEnabled;
   }
 
@@ -196,28 +175,4 @@ export class CompactMsgpackEncoder {
     if (bytes === undefined) this.out.set(name, (bytes = msgpackBytes('out', name)));
     return bytes;
   }
-}
-
-/** The four head codes as one key: below 65536 for the values the core writes (packed into 16 bits). */
-function packHead(verdict: number, ctstate: number, hook: number, path: number): number {
-  if (verdict < 16 && ctstate < 64 && hook < 8 && path < 8) return verdict | (ctstate << 4) | (hook << 10) | (path << 13);
-  return 0x10000 + ((verdict | (ctstate << 8) | (hook << 16) | (path << 24)) >>> 0);
-}
-
-function unpackHead(key: number): [number, number, number, number] {
-  if (key < 0x10000) return [key & 15, (key >>> 4) & 63, (key >>> 10) & 7, key >>> 13];
-  const code = key - 0x10000;
-  return [code & 0xff, (code >>> 8) & 0xff, (code >>> 16) & 0xff, code >>> 24];
-}
-
-function nonEmpty(list: string[]): string[] | undefined {
-  return list.length ? list : undefined;
-}
-
-function uint32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-}
-
-function int32(bytes: Uint8Array, at: number): number {
-  return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
 }

@@ -22,7 +22,7 @@ import { shardingCaveats } from '../shard-merge.js';
 import { ShardPool } from '../shard.js';
 import { ProgressMeter } from '../progress.js';
 import { classifyInput, classifyInputCompact, createClassifier, finishedRun, openByteOutput, type ByteOutput, type Classifier, type ClassifyInputOptions } from '../stream.js';
-import { CompactMsgpackEncoder } from '../../output/compact-msgpack.js';
+import { compactEncoder } from '../../output/compact-encoder.js';
 import { compactRecordHead, type RecordHead } from '../../output/compact-record.js';
 import type { OutputRecord } from '../../output/record.js';
 import { Summary } from '../summary.js';
@@ -93,8 +93,8 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   try {
     const head = encoder.start();
     if (head) await output.write(head);
-    if (format === 'msgpack' && !annotated) {
-      await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, { summary, output, only, progress: opts.quiet ? undefined : progress });
+    if (!annotated) {
+      await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, { format, summary, output, only, progress: opts.quiet ? undefined : progress });
     } else for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
       for (const rec of batch.records) summary.add(rec);
       if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
@@ -124,6 +124,7 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
 }
 
 interface CompactSinks {
+  format: RecordFormat;
   summary: Summary;
   output: ByteOutput;
   only: RecordFilter | undefined;
@@ -131,13 +132,14 @@ interface CompactSinks {
 }
 
 /**
- * The msgpack fast path (issue 6): records encoded straight from compact results, no object per
- * packet; the same bytes as the record loop above (test/fastpath-equivalence.test.ts).
+ * The fast path (issue 6): records encoded straight from compact results, no object per packet;
+ * the same bytes as the record loop above, in every format (test/fastpath-equivalence.test.ts).
+ * The loop above stays for --write, whose annotations are made from records.
  */
 async function writeCompact(classifier: Classifier, input: Input, inputOpts: ClassifyInputOptions, sinks: CompactSinks): Promise<void> {
-  const { summary, output, only, progress } = sinks;
+  const { format, summary, output, only, progress } = sinks;
   const labels = classifier.compactLabels;
-  const encoder = new CompactMsgpackEncoder(labels);
+  const encoder = compactEncoder(format, labels);
   const head: RecordHead = { n: 0, verdict: '' };
   let kept = new Uint8Array(0);
   for await (const batch of classifyInputCompact(classifier, input, inputOpts)) {

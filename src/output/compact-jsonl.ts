@@ -1,0 +1,95 @@
+// --format jsonl straight from compact batches (src/engine/compact.ts): the text
+// `recordEncoder('jsonl')` writes for outputRecord(n, result), without building the result or the
+// record. Keys with their values are JSON text made once per code (rule labels, verdicts, …) and
+// kept; a line is the record number and a few concatenations. Free text (LOG lines, notes of
+// REJECT, errors) only comes with packets decoded in full and records of frames not evaluated,
+// which go through JSON.stringify as before. Key order follows outputRecord (record.ts);
+// test/fastpath-equivalence.test.ts holds the two to the same text.
+import type { CompactBatch, CompactLabels } from '../engine/compact.js';
+import { CompactResultFields, fieldValue, Fragments, unpackCtState, unpackHead } from './compact-fields.js';
+import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
+
+/** `,"key":value` as JSON.stringify writes a member after the first; '' when the value is absent. */
+function member(key: string, value: unknown): string {
+  return value === undefined ? '' : `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+}
+
+const NAT_NOTES = member('notes', [NAT_SKIPPED_NOTE]);
+const NOTHING_MATCHED = member('matched', []);
+
+export class CompactJsonlEncoder {
+  private text = '';
+  private readonly fields: CompactResultFields;
+  private readonly head = new Fragments((key) => {
+    const [verdict, ctstate, hook, path] = unpackHead(key);
+    return member('verdict', fieldValue.verdict(verdict)) + member('ctstate', fieldValue.ctstate(ctstate)) + member('hook', fieldValue.hook(hook)) + member('path', fieldValue.hook(path));
+  });
+  /** JSON string of each entry's "table:chain:N", for matched lists. */
+  private readonly ruleLabel: Fragments<string>;
+  private readonly decided: Fragments<string>;
+  /** "matched": [rule], "decided_by": rule, by entry. */
+  private readonly decidedBySole: Fragments<string>;
+  /** "matched": [], "decided_by": entry, by entry (policies). */
+  private readonly decidedByNone: Fragments<string>;
+  private readonly out = new Map<string, string>();
+  private readonly helper = new Fragments((id) => member('helper', fieldValue.helper(id)));
+  private readonly ctState = new Fragments((key) => {
+    const [tcp, dir, status] = unpackCtState(key);
+    return member('tcp_state', fieldValue.tcpState(tcp)) + member('ct_dir', fieldValue.ctDir(dir)) + member('ct_status', fieldValue.ctStatus(status));
+  });
+  private readonly ctNote = new Fragments((bits) => member('ct_note', fieldValue.ctNote(bits)));
+  private readonly ctReason = new Fragments((code) => member('ct_reason', fieldValue.ctReason(code)));
+
+  constructor(labels: CompactLabels) {
+    this.fields = new CompactResultFields(labels.conntrackEnabled);
+    this.ruleLabel = new Fragments((entry) => JSON.stringify(labels.ruleLabel[entry]));
+    this.decided = new Fragments((entry) => member('decided_by', labels.decidedLabel[entry]));
+    this.decidedBySole = new Fragments((entry) => member('matched', [labels.ruleLabel[entry]]) + member('decided_by', labels.decidedLabel[entry]));
+    this.decidedByNone = new Fragments((entry) => NOTHING_MATCHED + member('decided_by', labels.decidedLabel[entry]));
+  }
+
+  /** Starts a chunk (the count matters to msgpack only). */
+  begin(_count: number): void {}
+
+  /** Record number `n`: packet `i` of `batch`. */
+  packet(n: number, batch: CompactBatch, i: number): void {
+    const full = batch.special.get(i);
+    if (full) return this.record(outputRecord(n, full));
+    const f = this.fields.read(batch, i);
+    let line = `{"n":${n}${this.head.get(f.head)}`;
+    if (f.soleMatch) line += this.decidedBySole.get(f.entry);
+    else if (f.matchedTo === f.matchedFrom) line += f.entry >= 0 ? this.decidedByNone.get(f.entry) : NOTHING_MATCHED;
+    else {
+      line += ',"matched":[';
+      for (let m = f.matchedFrom; m < f.matchedTo; m++) line += (m > f.matchedFrom ? ',' : '') + this.ruleLabel.get(batch.matchedEntries[m]);
+      line += ']';
+      if (f.entry >= 0) line += this.decided.get(f.entry);
+    }
+    if (f.mark !== 0) line += `,"mark":${f.mark}`;
+    if (f.out !== '') line += this.outIface(f.out);
+    if (f.helper !== 0) line += this.helper.get(f.helper);
+    if (f.ctId !== 0) line += `,"ct_id":${f.ctId}${this.ctState.get(f.ctState)}`;
+    if (f.ctNote !== 0) line += this.ctNote.get(f.ctNote);
+    if (f.ctReason !== 0) line += this.ctReason.get(f.ctReason);
+    if (f.natSkipped) line += NAT_NOTES;
+    this.text += line + '}\n';
+  }
+
+  /** A record built elsewhere (frames not evaluated, unparsed input, packets decoded in full). */
+  record(rec: OutputRecord): void {
+    this.text += JSON.stringify(rec) + '\n';
+  }
+
+  /** The lines written since the last take(). */
+  take(): string {
+    const text = this.text;
+    this.text = '';
+    return text;
+  }
+
+  private outIface(name: string): string {
+    let text = this.out.get(name);
+    if (text === undefined) this.out.set(name, (text = member('out', name)));
+    return text;
+  }
+}

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 
 const quick = process.argv.includes('--quick');
 
-/** Benchmarks with a script of their own (bench/conntrack.ts; K3's bench/classifier.ts once it exists). */
+/** Benchmarks with a script of their own (bench/classifier.ts, compile.ts, memory.ts, conntrack.ts), each in a fresh process. */
 function runScript(name: string): void {
   const path = new URL(`./${name}`, import.meta.url);
   if (!existsSync(path)) {
@@ -43,9 +43,11 @@ async function main() {
     });
   }
   await bench.run();
-  const base = bench.tasks[0].result?.throughput?.mean ?? NaN;
+  // an aborted task's result has no throughput
+  const callsPerSecond = (task: Bench['tasks'][number]) => (task.result as { throughput?: { mean?: number } } | undefined)?.throughput?.mean ?? NaN;
+  const base = callsPerSecond(bench.tasks[0]);
   for (const task of bench.tasks) {
-    const ops = task.result?.throughput?.mean ?? NaN;
+    const ops = callsPerSecond(task);
     console.log(`${task.name.padEnd(40)} ${((ops * PACKETS) / 1e6).toFixed(2).padStart(8)} Mpps  ratio ${(ops / base).toFixed(3)}`);
   }
 }
@@ -53,6 +55,10 @@ async function main() {
 main()
   .then(() => {
     runScript('classifier.ts');
+    console.log('\n## compile time (parse, compile, load)\n');
+    runScript('compile.ts');
+    console.log('\n## memory per live flow\n');
+    runScript('memory.ts');
     if (!quick) runScript('conntrack.ts');
     console.log('\n## end to end\n');
     console.log(formatEndToEnd(runEndToEnd(quick)));

@@ -1,7 +1,7 @@
 // One field of a chain's classifier: the elementary intervals of the field's values that the
 // rules' value sets cut it into, each with the row of rules that allow it (layout.ts "Classifier
 // tables", CLL_SEARCH / CLL_DIRECT). Built by one sweep over the interval boundaries.
-import { clearBit, emptyRow, setBit, type RowPool } from './row-pool.js';
+import { TrackedRow, type RowPool } from './row-pool.js';
 import type { ValueSet } from './value-set.js';
 
 export interface IntervalTable {
@@ -17,7 +17,7 @@ export interface IntervalTable {
  * candidates (the exact check after the classifier removes them) and bounds the table's memory.
  */
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
-  const current = emptyRow(pool);
+  const current = new TrackedRow(pool);
   let edges = 1;
   for (const set of sets) if (set) edges += set.length;
   // Every interval start, and every end + 1 inside the domain, begins an elementary interval.
@@ -26,7 +26,7 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
   for (let rule = 0; rule < sets.length; rule++) {
     const set = sets[rule];
     if (!set) {
-      setBit(current, rule);
+      current.set(rule);
       continue;
     }
     for (let i = 0; i < set.length; i += 2) {
@@ -74,26 +74,28 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
   for (let k = 0; k < eventAt.length; k++) events[fill[eventAt[k]]++] = eventRule[k];
 
   const group = Math.ceil(m / maxClasses);
-  const merged = group > 1 ? emptyRow(pool) : current;
+  const merged = group > 1 ? new TrackedRow(pool) : current;
   const table: IntervalTable = { starts: [], rows: [] };
-  const emit = (start: number, row: Uint32Array) => {
-    const id = pool.add(row);
+  const emit = (start: number, row: TrackedRow) => {
+    // unchanged since it was last added: the same id, which the check below drops
+    if (!row.changed) return;
+    const id = row.addTo(pool);
     if (table.rows.length > 0 && table.rows[table.rows.length - 1] === id) return; // same rules as before
     table.starts.push(start);
     table.rows.push(id);
   };
   for (let j = 0; j < m; j++) {
     // A rule whose interval ends where its next one starts stays in: remove before adding.
-    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] < 0) clearBit(current, -events[k] - 1);
-    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] > 0) setBit(current, events[k] - 1);
+    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] < 0) current.clear(-events[k] - 1);
+    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) if (events[k] > 0) current.set(events[k] - 1);
     if (group === 1) {
       emit(starts[j], current);
       continue;
     }
-    for (let w = 0; w < current.length; w++) merged[w] |= current[w];
+    merged.include(current.bits);
     if ((j + 1) % group === 0 || j === m - 1) {
       emit(starts[j - (j % group)], merged);
-      merged.fill(0);
+      merged.reset();
     }
   }
   return table;

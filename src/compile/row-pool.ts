@@ -34,20 +34,23 @@ export class RowPool {
     return this.rows;
   }
 
-  /** The id of a row equal to `row` (dataWords words), added if new. */
-  add(row: Uint32Array): number {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < this.dataWords; i++) hash = Math.imul(hash ^ row[i], 0x01000193);
+  /**
+   * The id of a row equal to `row` (dataWords words), added if new. `hash` is rowHash(row), passed
+   * by callers that keep it up to date as they change single bits (a sweep changes a few words
+   * between rows, and rehashing all of them was most of the compile time at 10k rules).
+   */
+  add(row: Uint32Array, hash = rowHash(row, this.dataWords)): number {
     const same = this.byHash.get(hash);
     if (same) {
       for (const id of same) if (this.equals(id, row)) return id;
     }
     if (this.rows % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
-    const [block, at] = this.place(this.rows);
+    const block = this.blocks[this.blocks.length - 1];
+    const at = (this.rows % this.rowsPerBlock) * this.storedWords;
     for (let c = 0; c < this.chunks; c++) {
       if ((row[4 * c] | row[4 * c + 1] | row[4 * c + 2] | row[4 * c + 3]) !== 0) block[at + (c >>> 5)] |= 1 << (c & 31);
     }
-    block.set(row.subarray(0, this.dataWords), at + this.summaryWords);
+    block.set(row.length === this.dataWords ? row : row.subarray(0, this.dataWords), at + this.summaryWords);
     if (same) same.push(this.rows);
     else this.byHash.set(hash, [this.rows]);
     return this.rows++;
@@ -87,6 +90,66 @@ export class RowPool {
       at += n;
       left -= n;
     }
+  }
+}
+
+/** Word `index` of a row holding `value`, hashed; 0 for an empty word so that empty rows hash to 0. */
+function wordHash(index: number, value: number): number {
+  if (value === 0) return 0;
+  let h = Math.imul(value ^ Math.imul(index + 1, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** XOR of the word hashes: a change of one word updates it in O(1) (TrackedRow). */
+export function rowHash(row: Uint32Array, words = row.length): number {
+  let hash = 0;
+  for (let i = 0; i < words; i++) if (row[i] !== 0) hash ^= wordHash(i, row[i]);
+  return hash;
+}
+
+/** A row being edited bit by bit, with its rowHash kept current and whether it changed since `settle`. */
+export class TrackedRow {
+  readonly bits: Uint32Array;
+  hash = 0;
+  changed = true;
+
+  constructor(pool: RowPool) {
+    this.bits = emptyRow(pool);
+  }
+
+  private write(word: number, value: number): void {
+    const old = this.bits[word];
+    if (old === value) return;
+    this.hash ^= wordHash(word, old) ^ wordHash(word, value);
+    this.bits[word] = value;
+    this.changed = true;
+  }
+
+  set(i: number): void {
+    this.write(i >>> 5, this.bits[i >>> 5] | (1 << (i & 31)));
+  }
+
+  clear(i: number): void {
+    this.write(i >>> 5, this.bits[i >>> 5] & ~(1 << (i & 31)));
+  }
+
+  /** ORs `other` into this row. */
+  include(other: Uint32Array): void {
+    for (let w = 0; w < this.bits.length; w++) if (other[w] !== 0) this.write(w, this.bits[w] | other[w]);
+  }
+
+  reset(): void {
+    this.bits.fill(0);
+    this.hash = 0;
+    this.changed = true;
+  }
+
+  /** The id of this row in `pool`; clears `changed`. */
+  addTo(pool: RowPool): number {
+    this.changed = false;
+    return pool.add(this.bits, this.hash);
   }
 }
 

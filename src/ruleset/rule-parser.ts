@@ -107,6 +107,8 @@ class CommandParser {
   private counters?: Counters;
 
   private readonly loaded: LoadedExtension[] = [];
+  /** longCandidates() for `loaded` as it is; rebuilt only when an extension is loaded. */
+  private candidates?: LongCandidate<LongValue>[];
   private readonly matches: Array<{ module: MatchModule; instance: MatchInstance }> = [];
   private targetName?: string;
   private isGoto = false;
@@ -189,6 +191,16 @@ class CommandParser {
   }
 
   private longCandidates(): LongCandidate<LongValue>[] {
+    this.candidates ??= this.buildLongCandidates();
+    return this.candidates;
+  }
+
+  private addLoaded(extension: LoadedExtension): void {
+    this.loaded.push(extension);
+    this.candidates = undefined;
+  }
+
+  private buildLongCandidates(): LongCandidate<LongValue>[] {
     const table = [...BASIC_LONG];
     // xtables_merge_options puts each newly loaded extension's options before the older ones
     for (let e = this.loaded.length - 1; e >= 0; e--) {
@@ -468,7 +480,7 @@ class CommandParser {
     if (module) {
       const ext: Extension = { kind: 'target', module, opts: module.init() };
       this.targetExt = { module, opts: ext.opts };
-      this.loaded.push({ name: module.name, options: module.options, latest: ext });
+      this.addLoaded({ name: module.name, options: module.options, latest: ext });
       return;
     }
     if (!this.env.isChain(this.table, name) && KNOWN_TARGET_EXTENSIONS.has(name)) {
@@ -483,7 +495,7 @@ class CommandParser {
     const earlier = this.loaded.find((l) => l.name === module.name && l.latest.kind === 'match');
     // A repeated match keeps its place in the option table; its newest instance gets the options.
     if (earlier) earlier.latest = ext;
-    else this.loaded.push({ name: module.name, options: module.options, latest: ext });
+    else this.addLoaded({ name: module.name, options: module.options, latest: ext });
   }
 
   private extensionOption(ext: LoadedExtension, spec: OptionSpec, attached: string | undefined): void {

@@ -155,4 +155,47 @@ test('suite options', () => {
   assert.throws(() => parseSuiteArgs(['--with', 'nat']));
 });
 
+test('TCP script: stray segments leave the sequence alone, a lost segment is resent from its start, windows are written', () => {
+  const t = new Traffic();
+  t.tcp(host('client', 40000), host('server', 80))
+    .handshake()
+    .window('opener', 1234)
+    .stray('opener', 0x10, { seqOffset: 100000, ackOffset: 5 }, 'x')
+    .data('opener', 'lost!', { lost: true })
+    .data('opener', 'again');
+  const segs = segments(t);
+  const [syn, synAck, ack, stray, lost, resent, ackOfResent] = segs;
+  assert.is(segs.length, 7);
+  assert.is(synAck.ack, syn.seq + 1);
+  assert.is(stray.seq, (ack.seq + 100000) >>> 0, 'the stray segment sits 100000 ahead');
+  assert.is(stray.ack, (synAck.seq + 1 + 5) >>> 0);
+  assert.is(lost.seq, ack.seq, 'the stray one did not move the sequence');
+  assert.is(resent.seq, lost.seq, 'after a lost segment the next one starts where it did');
+  assert.is(resent.payload, 'again');
+  assert.is(ackOfResent.ack, resent.seq + 'again'.length, 'only the resent bytes are acknowledged');
+  const tcpWindow = (i: number) => {
+    const p = ipv4Of(t.frames.filter((f) => ipv4Of(f.bytes)!.proto === 6)[i].bytes)!;
+    return new DataView(p.ip.buffer, p.ip.byteOffset).getUint16(20 + 14);
+  };
+  assert.is(tcpWindow(3), 1234, 'the window set for the opener is on its later segments');
+});
+
+test('UDP odd datagrams: checksum 0, a wrong checksum, a length field longer than the datagram', () => {
+  const udp = (odd?: 'no-checksum' | 'bad-checksum' | 'long-length') => {
+    const t = new Traffic().udpDatagram('client', host('client', 5000), host('server', 53), new Uint8Array([1, 2, 3, 4]), odd);
+    const p = ipv4Of(t.frames[0].bytes)!;
+    const v = new DataView(p.ip.buffer, p.ip.byteOffset);
+    return { length: v.getUint16(20 + 4), checksum: v.getUint16(20 + 6), ipLength: v.getUint16(2) };
+  };
+  const normal = udp();
+  assert.is(normal.length, 12);
+  assert.is.not(normal.checksum, 0);
+  assert.is(udp('no-checksum').checksum, 0);
+  const bad = udp('bad-checksum');
+  assert.is.not(bad.checksum, normal.checksum);
+  assert.is.not(bad.checksum, 0);
+  const long = udp('long-length');
+  assert.ok(long.length > long.ipLength - 20, 'the UDP length claims more than the IP datagram carries');
+});
+
 test.run();

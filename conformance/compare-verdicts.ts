@@ -67,6 +67,7 @@ export function compareVerdicts(injected: readonly TrafficFrame[], records: read
     // nfwasm's answer leaves the router only if it was built (no answer to a RST, an ICMP error,
     // a later fragment, …) and its own walk through OUTPUT/POSTROUTING accepted it
     if (rec?.verdict === 'REJECT' && rec.reply?.verdict === 'ACCEPT') expectedAnswers[frame.side].push(rec.reject_with ?? 'REJECT');
+    if (rec?.verdict === 'TTL_EXCEEDED' && rec.reply?.verdict === 'ACCEPT') expectedAnswers[frame.side].push(`icmp type ${rec.reply.type} code ${rec.reply.code}`);
     packets.push({ n: i + 1, side: frame.side, text: describe(view), kernel, nfwasm: rec ? nfwasmOutcome(rec) : 'not forwarded', record: rec });
   });
 

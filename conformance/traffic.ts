@@ -32,9 +32,9 @@ export class Traffic {
   readonly frames: TrafficFrame[] = [];
   private nextId = 1;
 
-  /** An IPv4 packet sent from `side` towards the router. */
-  ip(side: Side, src: string, dst: string, proto: number, payload: Uint8Array): this {
-    const packet = ipv4({ src, dst, proto, id: this.nextId++ }, payload);
+  /** An IPv4 packet sent from `side` towards the router (`ttl`: 64 unless given). */
+  ip(side: Side, src: string, dst: string, proto: number, payload: Uint8Array, opts: { ttl?: number } = {}): this {
+    const packet = ipv4({ src, dst, proto, id: this.nextId++, ttl: opts.ttl }, payload);
     const station = LAB[side];
     this.frames.push({ side, bytes: ethernet(station.routerMac, station.peerMac, ETHERTYPE_IPV4, packet) });
     return this;

@@ -565,7 +565,7 @@ export const V_QUEUE = 6; // NFQUEUE/QUEUE: handed to userspace (no verdict know
 export const V_UNPARSED = 7; // host-side: the record could not be turned into a packet
 export const V_DEFRAG = 8; // (added) a fragment held for reassembly (conntrack-defrag stole it, NF_STOLEN):
 export const V_TTL_EXCEEDED = 9; // (added) forwarded with TTL <= 1: ip_forward drops it before the FORWARD
-//   hook (the kernel answers with ICMP time exceeded; not generated here yet)
+//   hook and answers with ICMP time exceeded (built and walked like a REJECT answer: RPL_* slot)
 //                            no table saw it; the fragment that completes the datagram carries its verdict
 
 export const RF_EVENTS_TRUNCATED = 1; // the event buffer could not hold all of this packet's events

@@ -23,6 +23,8 @@ const TCP_SYN: u8 = 2;
 const TCP_RST: u8 = 4;
 const TCP_ACK: u8 = 16;
 const ICMP_DEST_UNREACH: u8 = 3;
+const ICMP_TIME_EXCEEDED: u8 = 11;
+const ICMP_EXC_TTL: u8 = 0;
 const NR_ICMP_TYPES: u32 = 18;
 /** sysctl net.ipv4.ip_default_ttl: what ip4_dst_hoplimit gives a route without its own hoplimit. */
 const DEFAULT_TTL: u8 = 64;
@@ -63,10 +65,17 @@ function refuse(reason: u32): bool {
   return false;
 }
 
-/** Checks shared by nf_send_reset and icmp_send: first fragment, unicast, good checksum. */
-function answerable(orig: usize): u32 {
+/** icmp_send's own checks: only the first fragment, only unicast packets are answered. */
+function icmpAnswerable(orig: usize): u32 {
   if ((load<u8>(orig, PKT_FLAGS) & PF_FRAG_NONFIRST) != 0) return RN_FRAGMENT;
   if ((<u32>load<u8>(orig, PKT_PKTTYPE) & PKTTYPE_UNICAST) == 0) return RN_BROADCAST;
+  return RN_SENT;
+}
+
+/** Checks shared by nf_send_reset and nf_send_unreach: icmp_send's, and a good checksum (REJECT verifies it). */
+function answerable(orig: usize): u32 {
+  const why = icmpAnswerable(orig);
+  if (why != RN_SENT) return why;
   if ((load<u8>(orig, PKT_FLAGS2) & PF2_BAD_CSUM) != 0) return RN_BAD_CHECKSUM;
   return RN_SENT;
 }
@@ -147,8 +156,8 @@ function quoteOriginal(orig: usize, at: usize): void {
   store<u8>(at, PF2_INNER, PKT_FLAGS2);
 }
 
-/** icmp_send(skb_in, ICMP_DEST_UNREACH, code, 0) as nf_send_unreach calls it. */
-function buildUnreachable(orig: usize, at: usize, code: u8): bool {
+/** icmp_send(skb_in, type, code, 0): an ICMP error quoting the original, rate limited per destination. */
+function buildIcmpError(orig: usize, at: usize, type: u8, code: u8): bool {
   if (load<u8>(orig, PKT_PROTO) == PROTO_ICMP) {
     if ((load<u8>(orig, PKT_FLAGS) & PF_L4) == 0) return refuse(RN_NO_HEADER);
     // "Assume any unknown ICMP type is an error."
@@ -158,11 +167,11 @@ function buildUnreachable(orig: usize, at: usize, code: u8): bool {
   const peer = load<u32>(orig, PKT_SRC);
   const back = lookupRoute(peer);
   const viaLoopback = back >= 0 && (routeFlags(back) & RT_LOCAL) != 0;
-  if (!icmpErrorAllowed(cfgBase, peer, ICMP_DEST_UNREACH, code, viaLoopback, load<f64>(orig, PKT_TS))) return refuse(RN_RATE_LIMITED);
+  if (!icmpErrorAllowed(cfgBase, peer, type, code, viaLoopback, load<f64>(orig, PKT_TS))) return refuse(RN_RATE_LIMITED);
   const quoted = min<u32>(load<u16>(orig, PKT_IPLEN), ICMP_ERROR_MAX - IP_HEADER - ICMP_HEADER);
   startReply(orig, at, PROTO_ICMP, IP_HEADER + ICMP_HEADER + quoted, icmpSource(orig));
   store<u8>(at, (load<u8>(orig, PKT_TOS) & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL, PKT_TOS);
-  store<u8>(at, ICMP_DEST_UNREACH, PKT_ICMP_TYPE);
+  store<u8>(at, type, PKT_ICMP_TYPE);
   store<u8>(at, code, PKT_ICMP_CODE);
   store<u16>(at, <u16>quoted, PKT_LENGTH_L4);
   quoteOriginal(orig, at);
@@ -185,7 +194,22 @@ export function buildReply(orig: usize, rejectKind: u32, at: usize): bool {
     return true;
   }
   const code = unreachCode(rejectKind);
-  if (code < 0 || !buildUnreachable(orig, at, <u8>code)) return false;
+  if (code < 0 || !buildIcmpError(orig, at, ICMP_DEST_UNREACH, <u8>code)) return false;
+  replyKind = RK_ICMP;
+  return true;
+}
+
+/**
+ * Builds at `at` the ICMP time exceeded (TTL expired in transit) that ip_forward sends for a
+ * packet it drops because its TTL would run out (conformance case ttl-expire: it leaves through
+ * OUTPUT, RELATED to the dropped packet's connection). Returns false when nothing is sent.
+ */
+export function buildTimeExceeded(orig: usize, at: usize): bool {
+  replyKind = RK_NONE;
+  noReplyReason = RN_SENT;
+  const why = icmpAnswerable(orig);
+  if (why != RN_SENT) return refuse(why);
+  if (!buildIcmpError(orig, at, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL)) return false;
   replyKind = RK_ICMP;
   return true;
 }

@@ -6,7 +6,7 @@ import {
   CTSTATE_ESTABLISHED, CTSTATE_INVALID, CTSTATE_NEW, CTSTATE_RELATED, HOOK_POSTROUTING, PKT_CTSTATE,
   PKT_ICMP_CODE, PKT_ICMP_TYPE, PKT_IPLEN, PKT_PROTO, RK_ICMP, RPL_CODE, RPL_ENTRY, RPL_EVENT_COUNT,
   RPL_EVENT_FIRST, RPL_FLAGS, RPL_HOOK, RPL_KIND, RPL_LENGTH, RPL_NONE, RPL_RECORD, RPL_TABLE,
-  RPL_TYPE, RPL_VERDICT, V_REJECT,
+  RPL_TYPE, RPL_VERDICT, V_REJECT, V_TTL_EXCEEDED,
 } from '../shared/layout';
 import * as core from '../conntrack/core';
 import { DIR_ORIGINAL, DIR_REPLY, IP_CT_RELATED, IP_CT_RELATED_REPLY } from '../conntrack/ctinfo';
@@ -16,7 +16,7 @@ import { creditedEntry, creditedTable, decidedVerdict, settleDecision } from './
 import { eventsUsed } from './events';
 import * as hooks from './hooks';
 import * as packet from './packet';
-import { buildReply, noReplyReason, replyKind } from './reply-build';
+import { buildReply, buildTimeExceeded, noReplyReason, replyKind } from './reply-build';
 
 const HAS_CONNTRACK = CTSTATE_NEW | CTSTATE_ESTABLISHED | CTSTATE_RELATED;
 const PROTO_ICMP: u8 = 1;
@@ -89,9 +89,10 @@ export function sendReply(orig: usize, slot: usize, tracking: bool): void {
   memory.fill(slot, 0, RPL_RECORD);
   store<i32>(slot, -1, RPL_ENTRY);
   store<u8>(slot, 0xff, RPL_TABLE);
-  if (packet.verdict != V_REJECT) return;
+  if (packet.verdict != V_REJECT && packet.verdict != V_TTL_EXCEEDED) return;
   const reply = slot + RPL_RECORD;
-  if (!buildReply(orig, packet.rejectKind, reply)) {
+  const built = packet.verdict == V_REJECT ? buildReply(orig, packet.rejectKind, reply) : buildTimeExceeded(orig, reply);
+  if (!built) {
     store<u8>(slot, <u8>noReplyReason, RPL_NONE);
     return;
   }

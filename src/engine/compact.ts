@@ -5,8 +5,9 @@
 // (src/output/compact-msgpack.ts). The rare packets whose output needs the core's memory or the
 // full decoder (LOG/NFLOG lines, REJECT answers, reassembly, truncated events) are decoded to a
 // PacketResult on the spot and kept beside the arrays.
-import { EVENT_SIZE, EV_RULE, PKT_OUT_IFACE, PKT_SIZE, REPLY_SIZE, RES_DEFRAG_EVICTED, RES_DEFRAG_EXPIRED, RES_DEFRAG_STATE, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_SIZE, RES_VERDICT, RF_EVENTS_TRUNCATED, V_REJECT } from '../../assembly/shared/layout.js';
+import { EVENT_SIZE, EV_RULE, PKT_OUT_IFACE, PKT_SIZE, REPLY_SIZE, RES_DEFRAG_EVICTED, RES_DEFRAG_EXPIRED, RES_DEFRAG_STATE, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_SIZE, RES_VERDICT, RF_EVENTS_TRUNCATED } from '../../assembly/shared/layout.js';
 import { ifaceName, type PacketResult, type ResultDecoder } from './result.js';
+import { answered } from './reply.js';
 
 /**
  * What encoding a compact batch needs besides the batch: the engine's entry labels. A shard worker
@@ -99,7 +100,7 @@ export class CompactBuilder {
       const first = view.getUint32(r + RES_EVENT_FIRST, true);
       const count = view.getUint32(r + RES_EVENT_COUNT, true);
       let needsDecoder =
-        bytes[r + RES_VERDICT] === V_REJECT ||
+        answered(bytes[r + RES_VERDICT]) ||
         (bytes[r + RES_FLAGS] & RF_EVENTS_TRUNCATED) !== 0 ||
         bytes[r + RES_DEFRAG_STATE] !== 0 ||
         view.getUint16(r + RES_DEFRAG_EXPIRED, true) !== 0 ||

@@ -4,7 +4,7 @@ import {
   PKT_CTSTATE, PKT_OUT_IFACE, RK_ICMP, RK_TCP_RESET, RN_BAD_CHECKSUM, RN_BROADCAST, RN_ECHO_REPLY,
   RN_FRAGMENT, RN_ICMP_ERROR, RN_NO_HEADER, RN_RATE_LIMITED, RN_RST, RPL_CODE, RPL_ENTRY, RPL_EVENT_COUNT,
   RPL_EVENT_FIRST, RPL_FLAGS, RPL_HOOK, RPL_KIND, RPL_LENGTH, RPL_NONE, RPL_RECORD, RPL_TYPE,
-  RPL_VERDICT, RF_EVENTS_TRUNCATED, RF_TRACED,
+  RPL_VERDICT, RF_EVENTS_TRUNCATED, RF_TRACED, V_REJECT, V_TTL_EXCEEDED,
 } from '../../assembly/shared/layout.js';
 import { ctstateName, HOOK_NAMES, VERDICT_NAMES, type CtStateName, type HookName, type Verdict } from './names.js';
 import type { PacketResult, ResultDecoder, Walk } from './result.js';
@@ -42,7 +42,12 @@ const NO_REPLY_REASONS: Readonly<Record<number, string>> = {
   [RN_RATE_LIMITED]: 'the ICMP error rate limit for this destination (net.ipv4.icmp_ratelimit) held it back',
 };
 
-/** Adds the reply in slot `slot` (or the reason there is none) to the REJECTed packet's `result`. */
+/** Verdicts the router answers: REJECT (its --reject-with) and TTL_EXCEEDED (ICMP time exceeded). */
+export function answered(verdict: number): boolean {
+  return verdict === V_REJECT || verdict === V_TTL_EXCEEDED;
+}
+
+/** Adds the reply in slot `slot` (or the reason there is none) to the answered packet's `result`. */
 export function decodeReply(view: DataView, bytes: Uint8Array, slot: number, events: number, decoder: ResultDecoder, result: PacketResult): void {
   const kind = view.getUint8(slot + RPL_KIND);
   if (kind !== RK_TCP_RESET && kind !== RK_ICMP) {

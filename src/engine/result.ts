@@ -7,7 +7,7 @@ import {
   RES_HOOK, RES_MARK, RES_PATH, RES_REJECT, RES_VERDICT, RF_EVENTS_TRUNCATED, RF_NAT_SKIPPED,
   RF_TRACED, T_LOG, T_NFLOG, V_REJECT,
 } from '../../assembly/shared/layout.js';
-import { decodeReply, type PacketReply } from './reply.js';
+import { answered, decodeReply, type PacketReply } from './reply.js';
 import type { CompiledRuleset } from '../compile/types.js';
 import { ctNoteNames, ctReasonText, ctStatusNames, TCP_STATE_NAMES } from '../conntrack/names.js';
 import { formatLogLine } from '../log/format.js';
@@ -118,7 +118,7 @@ export class ResultDecoder {
   decode(view: DataView, bytes: Uint8Array, res: number, pkt: number, events: number, reply?: number): PacketResult {
     const result = this.decodeRecord(view, res, ifaceName(bytes, pkt + PKT_OUT_IFACE));
     this.decodeEvents(view, bytes, pkt, events, view.getUint32(res + RES_EVENT_FIRST, true), view.getUint32(res + RES_EVENT_COUNT, true), result);
-    if (reply !== undefined && view.getUint8(res + RES_VERDICT) === V_REJECT) decodeReply(view, bytes, reply, events, this, result);
+    if (reply !== undefined && answered(view.getUint8(res + RES_VERDICT))) decodeReply(view, bytes, reply, events, this, result);
     return result;
   }
 

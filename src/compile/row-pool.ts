@@ -161,7 +161,3 @@ export function emptyRow(pool: RowPool): Uint32Array {
 export function setBit(row: Uint32Array, i: number): void {
   row[i >>> 5] |= 1 << (i & 31);
 }
-
-export function clearBit(row: Uint32Array, i: number): void {
-  row[i >>> 5] &= ~(1 << (i & 31));
-}

@@ -42,11 +42,3 @@ export function targetModule(name: string): TargetModule | undefined {
 export function implicitMatchForProto(proto: number): MatchModule | undefined {
   return defaultRegistry.implicitMatchForProto(proto);
 }
-
-export function allMatches(): readonly MatchModule[] {
-  return MATCH_MODULES;
-}
-
-export function allTargets(): readonly TargetModule[] {
-  return TARGET_MODULES;
-}

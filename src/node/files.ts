@@ -1,23 +1,11 @@
-// Node-only file access for the CLI: read whole inputs, stream lines, open outputs. '-' = stdio.
-import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+// Node-only file access for the CLI: read whole inputs, open outputs (streamed input: source.ts). '-' = stdio.
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 
 export function readText(path: string): string {
   try {
     return path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
   } catch (err) {
     throw new Error(`${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-/** Lines of a text file or stdin, without line terminators, with their 1-based line numbers. */
-export async function* readLines(path: string): AsyncGenerator<{ line: string; lineNo: number }> {
-  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    yield { line, lineNo };
   }
 }
 

@@ -51,9 +51,3 @@ function flagByName(name: unknown): number {
   if (bit === undefined) throw new ValueError(`${showValue(name)} is not a TCP flag (${HINT})`);
   return bit;
 }
-
-/** "SYN,ACK" style, in iptables' order; "NONE" for no flags. */
-export function formatTcpFlags(bits: number): string {
-  const names = FLAG_NAMES.filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
-  return names.length > 0 ? names.join(',') : 'NONE';
-}

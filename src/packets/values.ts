@@ -42,10 +42,6 @@ export const U8 = 0xff;
 export const U16 = 0xffff;
 export const U32 = 0xffffffff;
 
-export function portNumberOf(value: unknown): number {
-  return integerIn(value, 0, U16, 'a port number');
-}
-
 export function ipv4Of(value: unknown): number {
   const addr = typeof value === 'string' ? parseIPv4(value.trim()) : undefined;
   if (addr === undefined) throw new ValueError(`${showValue(value)} is not an IPv4 address`);

@@ -601,8 +601,3 @@ class CommandParser {
 export function parseCommand(words: string[], env: CommandEnv): ParsedCommand {
   return new CommandParser(words, env).parse();
 }
-
-/** The words of a rule spec alone (as in `-A CHAIN <spec>`) into rules; used by tests and tools. */
-export function parseRuleSpec(spec: string[], chain: string, env: CommandEnv): Rule[] {
-  return parseCommand(['-A', chain, ...spec], env).rules;
-}

@@ -17,10 +17,6 @@ export function requireHooks(ctx: ParseCtx, target: string, chains: readonly str
   }
 }
 
-export function isUserChain(ctx: { table: TableName; chain: string }): boolean {
-  return !BUILTIN_CHAINS[ctx.table].includes(ctx.chain);
-}
-
 /** Targets that act before conntrack (CT, NOTRACK, TRACE): raw table, PREROUTING/OUTPUT. */
 export function requireRawTable(ctx: ParseCtx, target: string): void {
   requireTable(ctx, target, 'raw');

@@ -22,7 +22,7 @@ import { CompactBuilder, compactLabels, type CompactBatch, type CompactLabels } 
  * core's memory of the first one's result, record and reply slot (the others follow at RES_SIZE,
  * PKT_SIZE and REPLY_SIZE strides), and of the event buffer.
  */
-type PacketSink = (view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number) => void;
+export type PacketSink = (view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number) => void;
 
 export type { PacketResult } from './result.js';
 export type { CompactBatch, CompactLabels } from './compact.js';
@@ -135,6 +135,36 @@ export class Engine {
     return (this.labels ??= compactLabels(this.decoder));
   }
 
+  /**
+   * Classifies `count` packet records that are already in the core's memory at `records` (PKT_SIZE
+   * each, payload pointers absolute), e.g. where a capture parser sharing this instance wrote them
+   * (reserve()): nothing is copied in. `take` gets each evaluate() call's completed packets while
+   * their results, events and replies are still in memory.
+   */
+  evaluateInPlace(records: number, count: number, take: PacketSink): void {
+    for (let done = 0; done < count; done += this.batchSize) {
+      this.evaluateBatch(Math.min(this.batchSize, count - done), take, records + done * PKT_SIZE);
+    }
+  }
+
+  /**
+   * A block of `bytes` in the core's memory for the host's own use (a capture parser's areas, an
+   * output encoder's tables), behind everything the engine placed; 64-byte aligned. The engine's
+   * payload area, which grows with the batch, moves behind it.
+   */
+  reserve(bytes: number): number {
+    const at = Math.ceil(this.arena.payloads / 64) * 64;
+    this.arena.payloads = Math.ceil((at + bytes) / 64) * 64;
+    this.arena.end = this.arena.payloads;
+    ensureMemory(this.core.memory, this.arena.end);
+    return at;
+  }
+
+  /** The core instance (its memory and exports), for host code that shares it (reserve()). */
+  get coreExports(): CoreExports {
+    return this.core;
+  }
+
   private run(records: Uint8Array, count: number, payloads: Uint8Array | undefined, take: PacketSink): void {
     if (records.length < count * PKT_SIZE) throw new RangeError(`${count} packet records need ${count * PKT_SIZE} bytes, got ${records.length}`);
     for (let done = 0; done < count; done += this.batchSize) {
@@ -205,8 +235,8 @@ export class Engine {
   }
 
   /** Runs the `n` records in the packet area, calling again whenever the event buffer filled. */
-  private evaluateBatch(n: number, take: PacketSink): void {
-    const { packets, results, replies, events, cfg } = this.arena;
+  private evaluateBatch(n: number, take: PacketSink, packets = this.arena.packets): void {
+    const { results, replies, events, cfg } = this.arena;
     for (let i = 0; i < n; ) {
       // The core writes packet j of this call's reply at CFG_REPLIES_PTR + j * REPLY_SIZE.
       new Uint32Array(this.core.memory.buffer, cfg, CFG_REPLIES_PTR + 1)[CFG_REPLIES_PTR] = replies + i * REPLY_SIZE;

@@ -40,6 +40,19 @@ export class Summary {
     if (rec.defrag) this.trackDefrag(rec.defrag);
   }
 
+  /**
+   * `count` packets that share verdict, ctstate and deciding rule, tallied in bulk by an encoder
+   * that never builds their records (src/output/record-writer.ts). Not for UNPARSED,
+   * NOT_EVALUATED or reassembly records: those go through add().
+   */
+  addCounts(verdict: string, ctstate: string | undefined, decidedBy: string | undefined, count: number): void {
+    if (count === 0) return;
+    this.packets += count;
+    this.verdicts.set(verdict, (this.verdicts.get(verdict) ?? 0) + count);
+    if (ctstate) this.ctstates.set(ctstate, (this.ctstates.get(ctstate) ?? 0) + count);
+    if (decidedBy) this.decidedBy.set(decidedBy, (this.decidedBy.get(decidedBy) ?? 0) + count);
+  }
+
   private trackDefrag(d: NonNullable<OutputRecord['defrag']>): void {
     if (d.state === 'held' && d.queue !== undefined) this.heldQueues.set(d.queue, (this.heldQueues.get(d.queue) ?? 0) + 1);
     if ((d.state === 'reassembled' || d.state === 'dropped') && d.queue !== undefined) this.heldQueues.delete(d.queue);

@@ -10,7 +10,8 @@ const keyword = (name: string) => name.toLowerCase().replaceAll('_', '-');
 
 export const ONLY_KEYWORDS: readonly string[] = [...VERDICTS, ...CTSTATES].map(keyword);
 
-export type RecordFilter = (rec: OutputRecord) => boolean;
+/** Whether a record is written; the names it keeps come with it, for encoders that filter without records. */
+export type RecordFilter = ((rec: OutputRecord) => boolean) & { readonly verdicts: ReadonlySet<string>; readonly ctstates: ReadonlySet<string> };
 
 /** The filter for a comma list such as "drop,reject,invalid"; an unknown name is an error that lists the known ones. */
 export function parseOnly(list: string): RecordFilter {
@@ -26,5 +27,6 @@ export function parseOnly(list: string): RecordFilter {
     else throw new Error(`--only: unknown "${raw.trim()}" (known: ${ONLY_KEYWORDS.join(', ')})`);
   }
   if (verdicts.size === 0 && ctstates.size === 0) throw new Error('--only: no verdict or ctstate given');
-  return (rec) => verdicts.has(rec.verdict) || (rec.ctstate !== undefined && ctstates.has(rec.ctstate));
+  const keep = (rec: OutputRecord) => verdicts.has(rec.verdict) || (rec.ctstate !== undefined && ctstates.has(rec.ctstate));
+  return Object.assign(keep, { verdicts, ctstates });
 }

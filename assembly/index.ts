@@ -9,3 +9,4 @@ function trapAbort(message: string | null, file: string | null, line: u32, colum
   unreachable();
 }
 export { wireParse } from './wire/parse';
+export { writeRecords } from './output/writer';

@@ -10,70 +10,22 @@ import { classifyCommand } from '../src/node/commands/classify.js';
 import { join } from 'node:path';
 import { unpackMultiple } from 'msgpackr';
 import { Engine } from '../src/engine/engine.js';
-import { hostModelFromObject } from '../src/host/load.js';
 import { compactEncoder } from '../src/output/compact-encoder.js';
 import { compactOutputRecord } from '../src/output/compact-record.js';
 import { csvHeader, csvRow } from '../src/output/csv.js';
-import { RECORD_FORMATS, recordEncoder, type RecordFormat } from '../src/output/encode.js';
+import { RECORD_FORMATS, type RecordFormat } from '../src/output/encode.js';
 import type { OutputRecord } from '../src/output/record.js';
-import { parseRuleset } from '../src/ruleset/load.js';
 import { openInput } from '../src/node/inputs.js';
 import { loadHostFile } from '../src/node/load.js';
 import { readText } from '../src/node/files.js';
-import { classifyInput, classifyInputCompact, type Classifier } from '../src/node/stream.js';
-import { ShardPool } from '../src/node/shard.js';
-import type { HostModel } from '../src/host/model.js';
+import { classifyInputCompact } from '../src/node/stream.js';
 import { writeCapture } from '../bench/gen-capture.js';
-import { scenarioHost, scenarioRules } from '../bench/scenario.js';
+import { scenarioHost } from '../bench/scenario.js';
 import { example, fixture, tempDir } from './classify-support.js';
-
-/** The scenario's router with something of every kind in front of its ACL. */
-function richRules(): string {
-  const extra = [
-    '-A FORWARD -p tcp --dport 22 -m conntrack --ctstate NEW -j LOG --log-prefix "ssh-new " --log-tcp-options',
-    '-A FORWARD -p udp --dport 123 -j NFLOG --nflog-group 3 --nflog-prefix ntp',
-    '-A FORWARD -p udp --dport 53 -m conntrack --ctstate NEW -m length --length 0:60 -j REJECT',
-    '-A FORWARD -p icmp -j LOG --log-prefix "icmp "',
-  ];
-  const text = scenarioRules().replace(':OUTPUT ACCEPT [0:0]\n-A INPUT -i lo', `:OUTPUT ACCEPT [0:0]\n${extra.join('\n')}\n-A INPUT -i lo`);
-  const mangle = ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A PREROUTING -p tcp --dport 80 -j MARK --set-mark 0x5', 'COMMIT'];
-  const nat = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -o eth0 -p udp -j MASQUERADE', 'COMMIT'];
-  // what the ACL refuses is answered rather than dropped
-  const refused = text.replace(/COMMIT\n$/, '-A FORWARD -p tcp -j REJECT --reject-with tcp-reset\nCOMMIT\n');
-  return `${mangle.join('\n')}\n${nat.join('\n')}\n${refused}`;
-}
-
-interface Run {
-  chunks: Record<RecordFormat, (string | Uint8Array)[]>;
-  records: OutputRecord[];
-}
-
-const emptyRun = (): Run => ({ chunks: { jsonl: [], msgpack: [], csv: [] }, records: [] });
-
-type Make = () => Promise<Classifier>;
-
-const oneEngine = (rules: string, host: HostModel): Make => () => Engine.create(parseRuleset(rules, 'rules'), host);
-const shards = (rules: string, host: HostModel, workers: number): Make => () => ShardPool.start({ rulesText: rules, rulesName: 'rules', host, workers });
-
-async function withClassifier<T>(make: Make, use: (classifier: Classifier) => Promise<T>): Promise<T> {
-  const classifier = await make();
-  try {
-    return await use(classifier);
-  } finally {
-    if (classifier instanceof ShardPool) await classifier.close();
-  }
-}
-
-const recordPath = (make: Make, input: string) =>
-  withClassifier(make, async (classifier) => {
-    const encoders = RECORD_FORMATS.map((format) => recordEncoder(format));
-    const run = emptyRun();
-    for await (const batch of classifyInput(classifier, await openInput(input), { batchSize: 7 })) {
-      for (const encoder of encoders) run.chunks[encoder.format].push(encoder.encode(batch.records));
-      run.records.push(...batch.records);
-    }
-    return run;
-  });
+import {
+  assertSameChunk, emptyRun, FRAGMENT_RULES, fragmentHost, fragmentLines, oneEngine, recordPath, richRules, scenarioHostModel, shards,
+  withClassifier, type Make,
+} from './output-support.js';
 
 const fastPath = (make: Make, input: string) =>
   withClassifier(make, async (classifier) => {
@@ -109,23 +61,6 @@ async function assertSame(make: Make, input: string): Promise<OutputRecord[]> {
   if (fast.records.length) assert.equal(fast.records, old.records, `${input}: lazy records`);
   return old.records;
 }
-
-function assertSameChunk(fast: string | Uint8Array, old: string | Uint8Array, what: string): void {
-  if (typeof old === 'string') {
-    assert.type(fast, 'string', what);
-    // line by line first, so a difference is shown where it is
-    const fastLines = (fast as string).split('\n');
-    old.split('\n').forEach((line, i) => assert.is(fastLines[i], line, `${what}, line ${i}`));
-    assert.is(fast, old, what);
-    return;
-  }
-  if (Buffer.compare(Buffer.from(old), Buffer.from(fast)) !== 0) {
-    assert.equal(unpackMultiple(Buffer.from(fast)), unpackMultiple(Buffer.from(old)), `${what} decodes differently`);
-    assert.unreachable(`${what} decodes the same but its bytes differ`);
-  }
-}
-
-const scenarioHostModel = () => hostModelFromObject(JSON.parse(scenarioHost()));
 
 test('generated router capture: every verdict kind, LOG/NFLOG lines, REJECT answers, NAT and conntrack notes', async () => {
   const dir = tempDir();
@@ -166,19 +101,9 @@ test('FTP example (JSON lines) and fragments that are held and reassembled', asy
   const ftp = await assertSame(oneEngine(readText(example('rules.sh')), loadHostFile(example('host.json'), true)), example('packets.jsonl'));
   assert.ok(ftp.length > 0 && ftp.every((r) => r.verdict !== 'UNPARSED'));
 
-  const rules = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p udp --dport 53 -j LOG\n-A INPUT -p udp --dport 53 -j ACCEPT\nCOMMIT\n';
-  const from = { in: 'eth0', src: '192.0.2.1', dst: '198.51.100.1' };
-  const lines: object[] = [];
-  for (let id = 1; id <= 10; id++) {
-    lines.push({ ...from, ts: id, proto: 'udp', sport: 1000 + id, dport: 53, id, mf: true, len: 1500 });
-    lines.push({ ...from, ts: id + 0.1, proto: 'udp', id, frag_offset: 185, len: 520 });
-    lines.push({ ...from, ts: id + 0.2, proto: 'tcp', sport: 2000 + id, dport: 22, flags: 'S' });
-    lines.push({ ...from, ts: id + 0.3, proto: 'udp', sport: 1000 + id, dport: 53 });
-  }
   const input = join(tempDir(), 'frags.jsonl');
-  writeFileSync(input, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const host = hostModelFromObject({ interfaces: [{ name: 'eth0', addresses: ['198.51.100.1/24'] }], routes: [{ to: 'default', via: '198.51.100.254' }] });
-  const records = await assertSame(oneEngine(rules, host), input);
+  writeFileSync(input, fragmentLines());
+  const records = await assertSame(oneEngine(FRAGMENT_RULES, fragmentHost()), input);
   assert.ok(records.some((r) => r.defrag?.state === 'held'));
   assert.ok(records.some((r) => r.defrag?.state === 'reassembled' && r.logs?.length));
   assert.ok(records.some((r) => r.verdict === 'DROP' && r.decided_by === 'filter:INPUT:policy'));

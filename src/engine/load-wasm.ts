@@ -11,6 +11,8 @@ export interface CoreExports {
   conntrackExpire(cfg: number): number;
   /** Benchmark: lookup-or-insert of `count` 16-byte tuples; returns how many were found. */
   conntrackLookupOrInsert(cfg: number, tuples: number, count: number): number;
+  /** Writes output records of evaluated packets (assembly/output/abi.ts); returns a WW_* status. */
+  writeRecords(ctl: number): number;
 }
 
 export type CoreSource = WebAssembly.Module | BufferSource;

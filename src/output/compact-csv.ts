@@ -43,34 +43,55 @@ const COLUMN = {
   notes: columnIndex('notes'),
 };
 
-const NAT_NOTES = cell('notes', [NAT_SKIPPED_NOTE]);
+/** The notes cell of a packet that met a NAT target. */
+export const CSV_NAT_NOTES = cell('notes', [NAT_SKIPPED_NOTE]);
+const NAT_NOTES = CSV_NAT_NOTES;
+
+/** The cells a row is made of, by the codes they stand for, quoted; encoders keep what they make. */
+export function csvFragments(labels: CompactLabels) {
+  return {
+    /** The verdict, ctstate, hook and path cells. */
+    head: (verdict: number, ctstate: number, hook: number, path: number) =>
+      [cell('verdict', fieldValue.verdict(verdict)), cell('ctstate', fieldValue.ctstate(ctstate)), cell('hook', fieldValue.hook(hook)), cell('path', fieldValue.hook(path))] as const,
+    /** The matched cell of a packet whose one counted rule decided. */
+    soleMatched: (entry: number): string => cell('matched', [labels.ruleLabel[entry]]),
+    /** The matched cell of several counted rules. */
+    matchedList: (entries: readonly number[]): string => cell('matched', entries.map((entry) => labels.ruleLabel[entry])),
+    decided: (entry: number): string => cell('decided_by', labels.decidedLabel[entry]),
+    out: (name: string): string => cell('out', name),
+    helper: (id: number): string => cell('helper', fieldValue.helper(id)),
+    /** The tcp_state, ct_dir and ct_status cells. */
+    ctState: (tcp: number, dir: number, status: number) => [cell('tcp_state', fieldValue.tcpState(tcp)), cell('ct_dir', fieldValue.ctDir(dir)), cell('ct_status', fieldValue.ctStatus(status))] as const,
+    ctNote: (bits: number): string => cell('ct_note', fieldValue.ctNote(bits)),
+    ctReason: (code: number): string => cell('ct_reason', fieldValue.ctReason(code)),
+  };
+}
 
 export class CompactCsvEncoder {
   private text = '';
   private readonly fields: CompactResultFields;
   /** The row being made; columns a compact result never fills stay ''. */
   private readonly cells: string[] = CSV_COLUMNS.map(() => '');
-  private readonly head = new Fragments((key) => {
-    const [verdict, ctstate, hook, path] = unpackHead(key);
-    return [cell('verdict', fieldValue.verdict(verdict)), cell('ctstate', fieldValue.ctstate(ctstate)), cell('hook', fieldValue.hook(hook)), cell('path', fieldValue.hook(path))] as const;
-  });
-  private readonly ruleLabel: readonly string[];
+  private readonly head: Fragments<readonly [string, string, string, string]>;
   private readonly soleMatched: Fragments<string>;
   private readonly decided: Fragments<string>;
   private readonly out = new Map<string, string>();
-  private readonly helper = new Fragments((id) => cell('helper', fieldValue.helper(id)));
-  private readonly ctState = new Fragments((key) => {
-    const [tcp, dir, status] = unpackCtState(key);
-    return [cell('tcp_state', fieldValue.tcpState(tcp)), cell('ct_dir', fieldValue.ctDir(dir)), cell('ct_status', fieldValue.ctStatus(status))] as const;
-  });
-  private readonly ctNote = new Fragments((bits) => cell('ct_note', fieldValue.ctNote(bits)));
-  private readonly ctReason = new Fragments((code) => cell('ct_reason', fieldValue.ctReason(code)));
+  private readonly helper: Fragments<string>;
+  private readonly ctState: Fragments<readonly [string, string, string]>;
+  private readonly ctNote: Fragments<string>;
+  private readonly ctReason: Fragments<string>;
+  private readonly make: ReturnType<typeof csvFragments>;
 
   constructor(labels: CompactLabels) {
+    const make = (this.make = csvFragments(labels));
     this.fields = new CompactResultFields(labels.conntrackEnabled);
-    this.ruleLabel = labels.ruleLabel;
-    this.soleMatched = new Fragments((entry) => cell('matched', [labels.ruleLabel[entry]]));
-    this.decided = new Fragments((entry) => cell('decided_by', labels.decidedLabel[entry]));
+    this.head = new Fragments((key) => make.head(...unpackHead(key)));
+    this.soleMatched = new Fragments(make.soleMatched);
+    this.decided = new Fragments(make.decided);
+    this.helper = new Fragments(make.helper);
+    this.ctState = new Fragments((key) => make.ctState(...unpackCtState(key)));
+    this.ctNote = new Fragments(make.ctNote);
+    this.ctReason = new Fragments(make.ctReason);
   }
 
   /** Starts a chunk (the count matters to msgpack only). */
@@ -119,14 +140,12 @@ export class CompactCsvEncoder {
   }
 
   private matchedList(entries: Uint32Array, from: number, to: number): string {
-    const labels: string[] = [];
-    for (let m = from; m < to; m++) labels.push(this.ruleLabel[entries[m]]);
-    return cell('matched', labels);
+    return this.make.matchedList(Array.from(entries.subarray(from, to)));
   }
 
   private outIface(name: string): string {
     let text = this.out.get(name);
-    if (text === undefined) this.out.set(name, (text = cell('out', name)));
+    if (text === undefined) this.out.set(name, (text = this.make.out(name)));
     return text;
   }
 }

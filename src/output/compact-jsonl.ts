@@ -14,16 +14,47 @@ function member(key: string, value: unknown): string {
   return value === undefined ? '' : `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
 }
 
-const NAT_NOTES = member('notes', [NAT_SKIPPED_NOTE]);
-const NOTHING_MATCHED = member('matched', []);
+/** The text before numbers and lists, and the fixed members. */
+export const JSONL_KEYS = {
+  /** What a record starts with, up to its number. */
+  n: '{"n":',
+  /** Up to the first item of a matched list. */
+  matched: ',"matched":[',
+  mark: ',"mark":',
+  ctId: ',"ct_id":',
+  natNotes: member('notes', [NAT_SKIPPED_NOTE]),
+  nothingMatched: member('matched', []),
+};
+
+const { natNotes: NAT_NOTES, nothingMatched: NOTHING_MATCHED } = JSONL_KEYS;
+
+/**
+ * The JSON text of each fragment a record is made of, by the codes they stand for (each one or
+ * more members, but ruleLabel: an item of the matched list); encoders keep what they make.
+ */
+export function jsonlFragments(labels: CompactLabels) {
+  return {
+    head: (verdict: number, ctstate: number, hook: number, path: number): string =>
+      member('verdict', fieldValue.verdict(verdict)) + member('ctstate', fieldValue.ctstate(ctstate)) + member('hook', fieldValue.hook(hook)) + member('path', fieldValue.hook(path)),
+    ruleLabel: (entry: number): string => JSON.stringify(labels.ruleLabel[entry]),
+    decided: (entry: number): string => member('decided_by', labels.decidedLabel[entry]),
+    /** "matched": [rule], "decided_by": rule. */
+    decidedBySole: (entry: number): string => member('matched', [labels.ruleLabel[entry]]) + member('decided_by', labels.decidedLabel[entry]),
+    /** "matched": [], "decided_by": entry (policies). */
+    decidedByNone: (entry: number): string => NOTHING_MATCHED + member('decided_by', labels.decidedLabel[entry]),
+    out: (name: string): string => member('out', name),
+    helper: (id: number): string => member('helper', fieldValue.helper(id)),
+    ctState: (tcp: number, dir: number, status: number): string =>
+      member('tcp_state', fieldValue.tcpState(tcp)) + member('ct_dir', fieldValue.ctDir(dir)) + member('ct_status', fieldValue.ctStatus(status)),
+    ctNote: (bits: number): string => member('ct_note', fieldValue.ctNote(bits)),
+    ctReason: (code: number): string => member('ct_reason', fieldValue.ctReason(code)),
+  };
+}
 
 export class CompactJsonlEncoder {
   private text = '';
   private readonly fields: CompactResultFields;
-  private readonly head = new Fragments((key) => {
-    const [verdict, ctstate, hook, path] = unpackHead(key);
-    return member('verdict', fieldValue.verdict(verdict)) + member('ctstate', fieldValue.ctstate(ctstate)) + member('hook', fieldValue.hook(hook)) + member('path', fieldValue.hook(path));
-  });
+  private readonly head: Fragments<string>;
   /** JSON string of each entry's "table:chain:N", for matched lists. */
   private readonly ruleLabel: Fragments<string>;
   private readonly decided: Fragments<string>;
@@ -32,20 +63,24 @@ export class CompactJsonlEncoder {
   /** "matched": [], "decided_by": entry, by entry (policies). */
   private readonly decidedByNone: Fragments<string>;
   private readonly out = new Map<string, string>();
-  private readonly helper = new Fragments((id) => member('helper', fieldValue.helper(id)));
-  private readonly ctState = new Fragments((key) => {
-    const [tcp, dir, status] = unpackCtState(key);
-    return member('tcp_state', fieldValue.tcpState(tcp)) + member('ct_dir', fieldValue.ctDir(dir)) + member('ct_status', fieldValue.ctStatus(status));
-  });
-  private readonly ctNote = new Fragments((bits) => member('ct_note', fieldValue.ctNote(bits)));
-  private readonly ctReason = new Fragments((code) => member('ct_reason', fieldValue.ctReason(code)));
+  private readonly helper: Fragments<string>;
+  private readonly ctState: Fragments<string>;
+  private readonly ctNote: Fragments<string>;
+  private readonly ctReason: Fragments<string>;
+  private readonly make: ReturnType<typeof jsonlFragments>;
 
   constructor(labels: CompactLabels) {
+    const make = (this.make = jsonlFragments(labels));
     this.fields = new CompactResultFields(labels.conntrackEnabled);
-    this.ruleLabel = new Fragments((entry) => JSON.stringify(labels.ruleLabel[entry]));
-    this.decided = new Fragments((entry) => member('decided_by', labels.decidedLabel[entry]));
-    this.decidedBySole = new Fragments((entry) => member('matched', [labels.ruleLabel[entry]]) + member('decided_by', labels.decidedLabel[entry]));
-    this.decidedByNone = new Fragments((entry) => NOTHING_MATCHED + member('decided_by', labels.decidedLabel[entry]));
+    this.head = new Fragments((key) => make.head(...unpackHead(key)));
+    this.ruleLabel = new Fragments(make.ruleLabel);
+    this.decided = new Fragments(make.decided);
+    this.decidedBySole = new Fragments(make.decidedBySole);
+    this.decidedByNone = new Fragments(make.decidedByNone);
+    this.helper = new Fragments(make.helper);
+    this.ctState = new Fragments((key) => make.ctState(...unpackCtState(key)));
+    this.ctNote = new Fragments(make.ctNote);
+    this.ctReason = new Fragments(make.ctReason);
   }
 
   /** Starts a chunk (the count matters to msgpack only). */
@@ -56,19 +91,19 @@ export class CompactJsonlEncoder {
     const full = batch.special.get(i);
     if (full) return this.record(outputRecord(n, full));
     const f = this.fields.read(batch, i);
-    let line = `{"n":${n}${this.head.get(f.head)}`;
+    let line = `${JSONL_KEYS.n}${n}${this.head.get(f.head)}`;
     if (f.soleMatch) line += this.decidedBySole.get(f.entry);
     else if (f.matchedTo === f.matchedFrom) line += f.entry >= 0 ? this.decidedByNone.get(f.entry) : NOTHING_MATCHED;
     else {
-      line += ',"matched":[';
+      line += JSONL_KEYS.matched;
       for (let m = f.matchedFrom; m < f.matchedTo; m++) line += (m > f.matchedFrom ? ',' : '') + this.ruleLabel.get(batch.matchedEntries[m]);
       line += ']';
       if (f.entry >= 0) line += this.decided.get(f.entry);
     }
-    if (f.mark !== 0) line += `,"mark":${f.mark}`;
+    if (f.mark !== 0) line += `${JSONL_KEYS.mark}${f.mark}`;
     if (f.out !== '') line += this.outIface(f.out);
     if (f.helper !== 0) line += this.helper.get(f.helper);
-    if (f.ctId !== 0) line += `,"ct_id":${f.ctId}${this.ctState.get(f.ctState)}`;
+    if (f.ctId !== 0) line += `${JSONL_KEYS.ctId}${f.ctId}${this.ctState.get(f.ctState)}`;
     if (f.ctNote !== 0) line += this.ctNote.get(f.ctNote);
     if (f.ctReason !== 0) line += this.ctReason.get(f.ctReason);
     if (f.natSkipped) line += NAT_NOTES;
@@ -89,7 +124,7 @@ export class CompactJsonlEncoder {
 
   private outIface(name: string): string {
     let text = this.out.get(name);
-    if (text === undefined) this.out.set(name, (text = member('out', name)));
+    if (text === undefined) this.out.set(name, (text = this.make.out(name)));
     return text;
   }
 }

@@ -7,54 +7,104 @@
 // outputRecord (record.ts); test/fastpath-equivalence.test.ts holds the two to the same bytes.
 import { RES_CT_ID, RES_CT_NOTE, RES_CT_REASON, RES_CTDIR, RES_CTSTATE, RES_CTSTATUS, RES_ENTRY, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH, RES_SIZE, RES_TCP_STATE, RES_VERDICT, RF_NAT_SKIPPED } from '../../assembly/shared/layout.js';
 import type { CompactBatch, CompactLabels } from '../engine/compact.js';
-import { fieldValue, Fragments, int32, packHead, uint32, unpackHead } from './compact-fields.js';
+import { fieldValue, Fragments, int32, packCtState, packHead, uint32, unpackCtState, unpackHead } from './compact-fields.js';
 import { msgpackBytes, MsgpackWriter } from './msgpack-writer.js';
 import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
 
-/** A fragment of one key whose value `valueOf` gives (undefined: the field is absent). */
-function field(key: string, valueOf: (code: number) => unknown): Fragments<Uint8Array> {
-  return new Fragments<Uint8Array>((code) => {
+/** `key` with the value `valueOf` gives for a code (empty when undefined: the field is absent). */
+function keyed(key: string, valueOf: (code: number) => unknown): (code: number) => Uint8Array {
+  return (code) => {
     const value = valueOf(code);
     return value === undefined ? new Uint8Array(0) : msgpackBytes(key, value);
-  });
+  };
 }
 
-const KEY_N = msgpackBytes('n');
-const KEY_MATCHED = msgpackBytes('matched');
-const KEY_MARK = msgpackBytes('mark');
-const KEY_CT_ID = msgpackBytes('ct_id');
-const NAT_NOTES = msgpackBytes('notes', [NAT_SKIPPED_NOTE]);
-const NOTHING_MATCHED = msgpackBytes('matched', []);
+/** The keys around numbers and lists, and the fixed fields. */
+export const MSGPACK_KEYS = {
+  n: msgpackBytes('n'),
+  matched: msgpackBytes('matched'),
+  mark: msgpackBytes('mark'),
+  ctId: msgpackBytes('ct_id'),
+  natNotes: msgpackBytes('notes', [NAT_SKIPPED_NOTE]),
+  nothingMatched: msgpackBytes('matched', []),
+};
+
+/** A fragment holding several fields (or none). */
+export interface MsgpackFields {
+  bytes: Uint8Array;
+  fields: number;
+}
+
+/**
+ * The encoded fragments a record is made of, by the codes they stand for (each a key with its
+ * value, but ruleLabel: an item of the matched list); encoders keep what they make.
+ */
+export function msgpackFragments(labels: CompactLabels) {
+  const tcpState = keyed('tcp_state', fieldValue.tcpState);
+  const ctDir = keyed('ct_dir', fieldValue.ctDir);
+  const ctStatus = keyed('ct_status', fieldValue.ctStatus);
+  return {
+    /** verdict, ctstate, hook and path, which every record has (4 fields). */
+    head: (verdict: number, ctstate: number, hook: number, path: number): Uint8Array =>
+      msgpackBytes('verdict', fieldValue.verdict(verdict), 'ctstate', fieldValue.ctstate(ctstate), 'hook', fieldValue.hook(hook), 'path', fieldValue.hook(path)),
+    ruleLabel: (entry: number): Uint8Array => msgpackBytes(labels.ruleLabel[entry]),
+    decided: keyed('decided_by', (entry) => labels.decidedLabel[entry]),
+    /** "matched": [rule], "decided_by": rule (2 fields). */
+    decidedBySole: (entry: number): Uint8Array => msgpackBytes('matched', [labels.ruleLabel[entry]], 'decided_by', labels.decidedLabel[entry]),
+    /** "matched": [], "decided_by": entry (2 fields; policies). */
+    decidedByNone: (entry: number): Uint8Array => msgpackBytes('matched', [], 'decided_by', labels.decidedLabel[entry]),
+    out: (name: string): Uint8Array => msgpackBytes('out', name),
+    helper: keyed('helper', fieldValue.helper),
+    /** tcp_state, ct_dir and ct_status of a tracked packet. */
+    ctState: (tcp: number, dir: number, status: number): MsgpackFields => {
+      const parts = [tcp !== 0 ? tcpState(tcp) : new Uint8Array(0), ctDir(dir), ctStatus(status)];
+      const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        bytes.set(part, offset);
+        offset += part.length;
+      }
+      return { bytes, fields: parts.filter((part) => part.length > 0).length };
+    },
+    ctNote: keyed('ct_note', fieldValue.ctNote),
+    ctReason: keyed('ct_reason', fieldValue.ctReason),
+  };
+}
+
+const { n: KEY_N, matched: KEY_MATCHED, mark: KEY_MARK, ctId: KEY_CT_ID, natNotes: NAT_NOTES, nothingMatched: NOTHING_MATCHED } = MSGPACK_KEYS;
 
 export class CompactMsgpackEncoder {
   private readonly writer = new MsgpackWriter();
   /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
-  private readonly head = new Fragments((key) => {
-    const [verdict, ctstate, hook, path] = unpackHead(key);
-    return msgpackBytes('verdict', fieldValue.verdict(verdict), 'ctstate', fieldValue.ctstate(ctstate), 'hook', fieldValue.hook(hook), 'path', fieldValue.hook(path));
-  });
+  /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
+  private readonly head: Fragments<Uint8Array>;
   private readonly decided: Fragments<Uint8Array>;
   private readonly out = new Map<string, Uint8Array>();
-  private readonly helper = field('helper', fieldValue.helper);
-  private readonly tcpState = field('tcp_state', fieldValue.tcpState);
-  private readonly ctDir = field('ct_dir', fieldValue.ctDir);
-  private readonly ctStatus = field('ct_status', fieldValue.ctStatus);
-  private readonly ctNote = field('ct_note', fieldValue.ctNote);
-  private readonly ctReason = field('ct_reason', fieldValue.ctReason);
+  private readonly helper: Fragments<Uint8Array>;
+  private readonly ctNote: Fragments<Uint8Array>;
+  private readonly ctReason: Fragments<Uint8Array>;
   /** Encoded "table:chain:N" strings by entry, for matched lists. */
   private readonly ruleLabel: Fragments<Uint8Array>;
   /** "matched": [rule], "decided_by": rule, by entry. */
   private readonly decidedBySole: Fragments<Uint8Array>;
   /** "matched": [], "decided_by": entry, by entry (policies). */
   private readonly decidedByNone: Fragments<Uint8Array>;
-  private readonly ctStates = new Map<number, { bytes: Uint8Array; fields: number }>();
+  /** tcp_state, ct_dir and ct_status by packCtState of their codes. */
+  private readonly ctStates: Fragments<MsgpackFields>;
+  private readonly make: ReturnType<typeof msgpackFragments>;
   private readonly conntrackEnabled: boolean;
 
   constructor(labels: CompactLabels) {
-    this.decided = field('decided_by', (entry) => labels.decidedLabel[entry]);
-    this.ruleLabel = new Fragments<Uint8Array>((entry) => msgpackBytes(labels.ruleLabel[entry]));
-    this.decidedBySole = new Fragments<Uint8Array>((entry) => msgpackBytes('matched', [labels.ruleLabel[entry]], 'decided_by', labels.decidedLabel[entry]));
-    this.decidedByNone = new Fragments<Uint8Array>((entry) => msgpackBytes('matched', [], 'decided_by', labels.decidedLabel[entry]));
+    const make = (this.make = msgpackFragments(labels));
+    this.head = new Fragments((key) => make.head(...unpackHead(key)));
+    this.decided = new Fragments(make.decided);
+    this.helper = new Fragments(make.helper);
+    this.ctNote = new Fragments(make.ctNote);
+    this.ctReason = new Fragments(make.ctReason);
+    this.ruleLabel = new Fragments(make.ruleLabel);
+    this.decidedBySole = new Fragments(make.decidedBySole);
+    this.decidedByNone = new Fragments(make.decidedByNone);
+    this.ctStates = new Fragments((key) => make.ctState(...unpackCtState(key)));
     this.conntrackEnabled = labels.conntrackEnabled;
   }
 
@@ -136,31 +186,13 @@ export class CompactMsgpackEncoder {
       w.raw(KEY_CT_ID);
       w.number(id);
       fields++;
-      const state = this.ctState(r[at + RES_TCP_STATE], r[at + RES_CTDIR] !== 0 ? 1 : 0, r[at + RES_CTSTATUS] | (r[at + RES_CTSTATUS + 1] << 8));
+      const state = this.ctStates.get(packCtState(r[at + RES_TCP_STATE], r[at + RES_CTDIR] !== 0 ? 1 : 0, r[at + RES_CTSTATUS] | (r[at + RES_CTSTATUS + 1] << 8)));
       w.raw(state.bytes);
       fields += state.fields;
     }
     fields += this.optional(this.ctNote.get(r[at + RES_CT_NOTE] | (r[at + RES_CT_NOTE + 1] << 8)));
     fields += this.optional(this.ctReason.get(r[at + RES_CT_REASON]));
     return fields;
-  }
-
-  /** tcp_state, ct_dir and ct_status of a tracked packet as one fragment, by the three codes. */
-  private ctState(tcp: number, dir: number, status: number): { bytes: Uint8Array; fields: number } {
-    const key = tcp | (dir << 8) | (status << 9);
-    let state = this.ctStates.get(key);
-    if (state === undefined) {
-      const parts = [tcp !== 0 ? this.tcpState.get(tcp) : new Uint8Array(0), this.ctDir.get(dir), this.ctStatus.get(status)];
-      const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-      let offset = 0;
-      for (const part of parts) {
-        bytes.set(part, offset);
-        offset += part.length;
-      }
-      state = { bytes, fields: parts.filter((part) => part.length > 0).length };
-      this.ctStates.set(key, state);
-    }
-    return state;
   }
 
   /** Writes a fragment that may be empty (an absent field); 1 when it was a field. */
@@ -172,7 +204,7 @@ export class CompactMsgpackEncoder {
 
   private outIface(name: string): Uint8Array {
     let bytes = this.out.get(name);
-    if (bytes === undefined) this.out.set(name, (bytes = msgpackBytes('out', name)));
+    if (bytes === undefined) this.out.set(name, (bytes = this.make.out(name)));
     return bytes;
   }
 }

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PKT_SIZE, REPLY_SIZE, RES_SIZE } from '../assembly/shared/layout.js';
 import { Engine, type PacketSink } from '../src/engine/engine.js';
 import { CoreRecordWriter } from '../src/output/core-writer.js';
 import { RECORD_FORMATS, type RecordFormat } from '../src/output/encode.js';
@@ -58,7 +59,7 @@ async function writerPath(make: Make, input: string, format: RecordFormat, only?
         let k = j + 1;
         while (k < n && numberOf[done + k] === numberOf[done + j] + (k - j)) k++;
         othersUpTo(numberOf[done + j] - positions.first);
-        writer.packets(view, bytes, res + j * 64, pkt + j * 256, reply + j * REPLY_SIZE, k - j, events, numberOf[done + j]);
+        writer.packets(view, bytes, res + j * RES_SIZE, pkt + j * PKT_SIZE, reply + j * REPLY_SIZE, k - j, events, numberOf[done + j]);
         pos += k - j;
         j = k;
       }
@@ -70,8 +71,6 @@ async function writerPath(make: Make, input: string, format: RecordFormat, only?
   summary.written = writer.written;
   return { chunks, summary, written: writer.written, byHost: writer.writtenByHost };
 }
-
-import { REPLY_SIZE } from '../assembly/shared/layout.js';
 
 /** Records the core wrote itself in the last assertWriterSame, by format. */
 const byCore: Partial<Record<RecordFormat, number>> = {};

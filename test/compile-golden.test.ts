@@ -47,7 +47,7 @@ const bytesOf = (a: Uint32Array | Int32Array) => new Uint8Array(a.buffer, a.byte
 async function digests(text: string, host: HostModel): Promise<Digests> {
   const ruleset = parseRuleset(text, { filename: 'golden' });
   const compiled = compileRuleset(ruleset, host);
-  const { entries, code, hookStarts, entryInfo, ...rest } = compiled;
+  const { entries, code, hookStarts, entryInfo, codeWords: _words, writeCode: _write, ...rest } = compiled;
   // What the core was given must be what the compiler produced (the copy may not go through `code`).
   const core = await instantiateCore();
   const arena = loadIntoCore(core, compiled, buildRouteTable(host), 4096, 65536, defragSettings());

@@ -162,12 +162,24 @@ function linearHead(mode: ClassifierMode): number {
 }
 
 /**
+ * The code area: match code, then the chains' classifier blocks. Written once, straight into its
+ * destination (the core's memory): at 10k rules the rows are ~20 MiB, and gathering them into a
+ * buffer first cost a second copy of all of it.
+ */
+export interface CodeImage {
+  /** Words of the code area. */
+  readonly words: number;
+  /** Writes all of it into `target` from word `at`, the padding between blocks as zeros. */
+  writeTo(target: Uint32Array, at: number): void;
+}
+
+/**
  * Appends the classifiers of the chains `mode` selects to `code` and points their rule entries at
- * them (E_CLASSIFIER). Returns the new code area.
+ * them (E_CLASSIFIER). Returns the whole code area.
  */
 export function appendClassifiers(
   entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode,
-): { code: Uint32Array; classifiers: ClassifierInfo[] } {
+): { image: CodeImage; classifiers: ClassifierInfo[] } {
   const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
   const blocks: { at: number; block: ChainBlock }[] = [];
   const classifiers: ClassifierInfo[] = [];
@@ -188,12 +200,17 @@ export function appendClassifiers(
     classifiers.push(block.info);
     length += align4(block.words);
   }
-  if (blocks.length === 0) return { code, classifiers };
-  const out = new Uint32Array(length);
-  out.set(code);
-  for (const { at, block } of blocks) {
-    out.set(block.head, at);
-    block.pool.copyTo(out, at + block.rowsAt);
-  }
-  return { code: out, classifiers };
+  if (blocks.length === 0) length = code.length;
+  const writeTo = (target: Uint32Array, at: number): void => {
+    target.set(code, at);
+    let written = code.length;
+    for (const b of blocks) {
+      target.fill(0, at + written, at + b.at);
+      target.set(b.block.head, at + b.at);
+      b.block.pool.copyTo(target, at + b.at + b.block.rowsAt);
+      written = b.at + b.block.words;
+    }
+    target.fill(0, at + written, at + length);
+  };
+  return { image: { words: length, writeTo }, classifiers };
 }

@@ -184,11 +184,20 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     for (const chain of table.chains) compiler.chain(table, tableId, chain);
     userChains = Math.max(userChains, table.chains.filter((c) => !c.builtin).length);
   }
-  const { code, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  let code: Uint32Array | undefined;
   return {
     entries: compiler.entries,
     entryCount,
-    code,
+    get code() {
+      if (!code) {
+        code = new Uint32Array(image.words);
+        image.writeTo(code, 0);
+      }
+      return code;
+    },
+    codeWords: image.words,
+    writeCode: (target) => image.writeTo(target, 0),
     classifiers,
     hookStarts: compiler.hookStarts,
     stackDepth: userChains + 1,

@@ -92,11 +92,9 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
       emit(starts[j], current);
       continue;
     }
-    merged.include(current.bits);
-    if ((j + 1) % group === 0 || j === m - 1) {
-      emit(starts[j - (j % group)], merged);
-      merged.reset();
-    }
+    if (j % group === 0) merged.copy(current);
+    else merged.include(current);
+    if ((j + 1) % group === 0 || j === m - 1) emit(starts[j - (j % group)], merged);
   }
   return table;
 }

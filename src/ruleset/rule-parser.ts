@@ -8,7 +8,7 @@ import { RulesetError, UnsupportedError } from './errors.js';
 import { IMPLICIT_PROTO_MATCH, IPV6_ONLY_MATCHES, KNOWN_TARGET_EXTENSIONS } from './known-extensions.js';
 import { protoNumber } from './names.js';
 import {
-  LONG_BASIC_OPTIONS, OPTION_NAMES, SHORT_OPTIONS, lookupLong, type LongCandidate,
+  LONG_BASIC_OPTIONS, LongOptionTable, OPTION_NAMES, SHORT_OPTIONS, type LongCandidate,
 } from './option-table.js';
 import {
   TABLE_NAMES, zeroCounters, type AddrMatch, type Counters, type IfaceMatch, type MatchInstance,
@@ -64,11 +64,38 @@ interface LoadedExtension {
   latest: Extension;
 }
 
-type LongValue = { kind: 'basic'; letter: string } | { kind: 'ext'; ext: LoadedExtension; spec: OptionSpec };
+/** A basic option, or option `spec` of the extension loaded `index`-th. */
+type LongValue = { kind: 'basic'; letter: string } | { kind: 'ext'; index: number; spec: OptionSpec };
 
 const BASIC_LONG: LongCandidate<LongValue>[] = LONG_BASIC_OPTIONS.map(([name, letter]) => ({
   name, key: `basic:${letter}`, value: { kind: 'basic', letter },
 }));
+
+/**
+ * The long-option table after loading extensions with these option lists, in load order; the
+ * tables for longer lists hang below. Shared by every command (most rules load the same few
+ * extensions), so each table is built once per process rather than once per rule.
+ */
+interface LongTableNode {
+  table: LongOptionTable<LongValue>;
+  next: WeakMap<readonly OptionSpec[], LongTableNode>;
+}
+
+const BASIC_TABLE: LongTableNode = { table: new LongOptionTable(BASIC_LONG), next: new WeakMap() };
+
+/** xtables_merge_options puts each newly loaded extension's options before the older ones. */
+function mergedLongTable(loaded: readonly (readonly OptionSpec[])[]): LongOptionTable<LongValue> {
+  const table = [...BASIC_LONG];
+  for (let e = loaded.length - 1; e >= 0; e--) {
+    for (const spec of loaded[e]) {
+      const key = `${e}:${spec.name}`;
+      const value: LongValue = { kind: 'ext', index: e, spec };
+      table.push({ name: spec.name, key, value });
+      for (const alias of spec.aliases ?? []) table.push({ name: alias, key, value });
+    }
+  }
+  return new LongOptionTable(table);
+}
 
 /** C sscanf("%llu"): leading blanks, optional '+', digits; undefined when no digit. */
 function scanUnsigned(text: string): bigint | undefined {
@@ -107,8 +134,8 @@ class CommandParser {
   private counters?: Counters;
 
   private readonly loaded: LoadedExtension[] = [];
-  /** longCandidates() for `loaded` as it is; rebuilt only when an extension is loaded. */
-  private candidates?: LongCandidate<LongValue>[];
+  /** The long-option table for `loaded` as it is. */
+  private longTable = BASIC_TABLE;
   private readonly matches: Array<{ module: MatchModule; instance: MatchInstance }> = [];
   private targetName?: string;
   private isGoto = false;
@@ -190,28 +217,14 @@ class CommandParser {
     return this.finish();
   }
 
-  private longCandidates(): LongCandidate<LongValue>[] {
-    this.candidates ??= this.buildLongCandidates();
-    return this.candidates;
-  }
-
   private addLoaded(extension: LoadedExtension): void {
     this.loaded.push(extension);
-    this.candidates = undefined;
-  }
-
-  private buildLongCandidates(): LongCandidate<LongValue>[] {
-    const table = [...BASIC_LONG];
-    // xtables_merge_options puts each newly loaded extension's options before the older ones
-    for (let e = this.loaded.length - 1; e >= 0; e--) {
-      const ext = this.loaded[e];
-      for (const spec of ext.options) {
-        const key = `${e}:${spec.name}`;
-        table.push({ name: spec.name, key, value: { kind: 'ext', ext, spec } });
-        for (const alias of spec.aliases ?? []) table.push({ name: alias, key, value: { kind: 'ext', ext, spec } });
-      }
+    let node = this.longTable.next.get(extension.options);
+    if (!node) {
+      node = { table: mergedLongTable(this.loaded.map((l) => l.options)), next: new WeakMap() };
+      this.longTable.next.set(extension.options, node);
     }
-    return table;
+    this.longTable = node;
   }
 
   private longOption(word: string): void {
@@ -219,12 +232,12 @@ class CommandParser {
     const written = eq < 0 ? word.slice(2) : word.slice(2, eq);
     const attached = eq < 0 ? undefined : word.slice(eq + 1);
     for (;;) {
-      const found = lookupLong(this.longCandidates(), written);
+      const found = this.longTable.table.lookup(written);
       if (found.kind === 'ambiguous') this.fail(`option "--${written}" is ambiguous (${found.names.map((n) => `--${n}`).join(', ')})`);
       if (found.kind === 'found') {
         const v = found.value;
         if (v.kind === 'basic') this.basicOption(v.letter, attached, `--${found.name}`, attached !== undefined);
-        else this.extensionOption(v.ext, v.spec, attached);
+        else this.extensionOption(this.loaded[v.index], v.spec, attached);
         this.invert = false;
         return;
       }

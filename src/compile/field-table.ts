@@ -93,7 +93,7 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
       continue;
     }
     if (j % group === 0) merged.copy(current);
-    else merged.include(current);
+    else merged.includeChanges(current);
     if ((j + 1) % group === 0 || j === m - 1) emit(starts[j - (j % group)], merged);
   }
   return table;

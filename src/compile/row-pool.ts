@@ -51,8 +51,13 @@ export class RowPool {
     if (id % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
     const block = this.blocks[this.blocks.length - 1];
     const at = (id % this.rowsPerBlock) * this.storedWords;
-    for (let c = 0; c < this.chunks; c++) {
-      if ((row[4 * c] | row[4 * c + 1] | row[4 * c + 2] | row[4 * c + 3]) !== 0) block[at + (c >>> 5)] |= 1 << (c & 31);
+    for (let c0 = 0; c0 < this.chunks; c0 += 32) {
+      let summary = 0;
+      const end = Math.min(c0 + 32, this.chunks);
+      for (let c = c0, w = 4 * c0; c < end; c++, w += 4) {
+        if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3]) !== 0) summary |= 1 << (c & 31);
+      }
+      block[at + (c0 >>> 5)] = summary;
     }
     block.set(row.length === this.dataWords ? row : row.subarray(0, this.dataWords), at + this.summaryWords);
     if (id === this.hashes.length) {
@@ -139,15 +144,25 @@ export function rowHash(row: Uint32Array, words = row.length): number {
   return hash;
 }
 
-/** A row being edited bit by bit, with its rowHash and set bits kept current and whether it changed since `addTo`. */
+/**
+ * A row being edited bit by bit, with its rowHash and set bits kept current, whether it changed
+ * since `addTo`, and which words changed since `copy` (so that OR-ing it into a merged row visits
+ * only those).
+ */
 export class TrackedRow {
   readonly bits: Uint32Array;
   hash = 0;
   ones = 0;
   changed = true;
+  /** Words written since the last `markClean`, each listed once (`isDirty`). */
+  private readonly dirty: Int32Array;
+  private dirtyCount = 0;
+  private readonly isDirty: Uint8Array;
 
   constructor(pool: RowPool) {
     this.bits = emptyRow(pool);
+    this.dirty = new Int32Array(pool.dataWords);
+    this.isDirty = new Uint8Array(pool.dataWords);
   }
 
   private write(word: number, value: number): void {
@@ -157,6 +172,10 @@ export class TrackedRow {
     this.ones += popcount(value) - popcount(old);
     this.bits[word] = value;
     this.changed = true;
+    if (this.isDirty[word] === 0) {
+      this.isDirty[word] = 1;
+      this.dirty[this.dirtyCount++] = word;
+    }
   }
 
   set(i: number): void {
@@ -167,18 +186,33 @@ export class TrackedRow {
     this.write(i >>> 5, this.bits[i >>> 5] & ~(1 << (i & 31)));
   }
 
-  /** ORs `other` into this row. */
-  include(other: TrackedRow): void {
-    const bits = other.bits;
-    for (let w = 0; w < this.bits.length; w++) if (bits[w] !== 0) this.write(w, this.bits[w] | bits[w]);
+  /** Forgets which words changed. */
+  markClean(): void {
+    for (let k = 0; k < this.dirtyCount; k++) this.isDirty[this.dirty[k]] = 0;
+    this.dirtyCount = 0;
   }
 
-  /** Becomes a copy of `other` (what reset and include would make, without rehashing each word). */
+  /**
+   * Becomes a copy of `other` (what clearing it and OR-ing `other` in would make, without
+   * rehashing each word); `other` is marked clean, ready for `includeChanges`.
+   */
   copy(other: TrackedRow): void {
     this.bits.set(other.bits);
     this.hash = other.hash;
     this.ones = other.ones;
     this.changed = true;
+    other.markClean();
+  }
+
+  /**
+   * ORs `other` into this row, which holds the OR of every state `other` had since it was copied
+   * here: only the words `other` changed since then can add bits.
+   */
+  includeChanges(other: TrackedRow): void {
+    for (let k = 0; k < other.dirtyCount; k++) {
+      const w = other.dirty[k];
+      this.write(w, this.bits[w] | other.bits[w]);
+    }
   }
 
   /** The id of this row in `pool`; clears `changed`. */

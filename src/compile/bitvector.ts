@@ -10,7 +10,7 @@ import {
 import { buildIntervalTable, expandToDirect } from './field-table.js';
 import { buildIfaceTable, type IfaceTable } from './iface-table.js';
 import { RowPool } from './row-pool.js';
-import { FIELD_MAX, ruleFields, type RuleFields } from './rule-fields.js';
+import { FIELD_MAX, ruleFields, type EntryRef, type RuleFields } from './rule-fields.js';
 
 /** 'auto': by chain size; 'linear': never (the reference path); 'always': every non-empty chain. */
 export type ClassifierMode = 'auto' | 'linear' | 'always';
@@ -188,10 +188,10 @@ export function appendClassifiers(
   for (const range of chains) {
     if (!wantsClassifier(range.rules, mode)) continue;
     const rules: RuleFields[] = [];
+    const entry: EntryRef = { bytes: entries, view, at: 0 };
     for (let i = 0; i < range.rules; i++) {
-      const at = (range.start + i) * ENTRY_SIZE;
-      const entry = new DataView(entries.buffer, entries.byteOffset + at, ENTRY_SIZE);
-      rules.push(ruleFields(entry, code, entry.getUint32(E_CODE_OFF, true), entry.getUint32(E_CODE_LEN, true)));
+      entry.at = (range.start + i) * ENTRY_SIZE;
+      rules.push(ruleFields(entry, code, view.getUint32(entry.at + E_CODE_OFF, true), view.getUint32(entry.at + E_CODE_LEN, true)));
     }
     const block = chainBlock(range, rules, length);
     if (!block) continue;

@@ -112,7 +112,7 @@ class Compiler {
   /** Rule number `n` (from 1) of the chain whose first entry is `start`. */
   private rule(table: Table, tableId: number, chain: Chain, rule: Rule, start: number, n: number): void {
     const at = (start + n - 1) * ENTRY_SIZE;
-    writeBasicMatch(this.entries.subarray(at, at + ENTRY_SIZE), rule);
+    writeBasicMatch(this.entries, this.view, at, rule);
     const warn = (message: string) => this.warn(rule, message);
 
     const codeStart = this.code.length;

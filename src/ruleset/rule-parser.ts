@@ -545,9 +545,8 @@ class CommandParser {
     const command = this.command;
     if (!command) this.fail('no command specified');
     const table = this.table;
-    const hasRuleOptions = ['s', 'd', 'p', 'j', 'i', 'o', 'f'].filter((l) => this.used.has(l));
     if (!RULE_COMMANDS.has(command) || (command === 'D' && this.ruleNum !== undefined)) {
-      const illegal = hasRuleOptions[0] ?? (this.matches.length > 0 ? 'm' : undefined);
+      const illegal = ['s', 'd', 'p', 'j', 'i', 'o', 'f'].find((l) => this.used.has(l)) ?? (this.matches.length > 0 ? 'm' : undefined);
       if (illegal) this.fail(`Illegal option \`${OPTION_NAMES[illegal] ?? '--match'}' with this command`);
       if (this.counters && command !== 'P') this.fail("Illegal option `--set-counters' with this command");
       return {
@@ -565,9 +564,12 @@ class CommandParser {
     if ((chain === 'PREROUTING' || chain === 'INPUT') && this.outIface) this.fail(`Can't use --out-interface with ${chain}`);
     if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && this.inIface) this.fail(`Can't use --in-interface with ${chain}`);
 
-    const ctx = { ...this.ctx(), chain, proto: this.proto };
-    for (const m of this.matches) m.module.finalize(m.instance.opts, ctx);
-    if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, { ...ctx, matches: this.matches.map((m) => m.instance) });
+    const matches = this.matches.map((m) => m.instance);
+    if (this.matches.length > 0 || this.targetExt) {
+      const ctx = { ...this.ctx(), chain, proto: this.proto };
+      for (const m of this.matches) m.module.finalize(m.instance.opts, ctx);
+      if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, { ...ctx, matches });
+    }
 
     const sources = this.srcText === undefined ? [undefined] : this.parseAddressList(this.srcText, '-s');
     const dests = this.dstText === undefined ? [undefined] : this.parseAddressList(this.dstText, '-d');
@@ -578,7 +580,6 @@ class CommandParser {
       this.fail('Replacement rule does not specify a unique address');
     }
     const target = this.targetInstance();
-    const matches = this.matches.map((m) => m.instance);
     const rules: Rule[] = [];
     for (const s of sources) {
       for (const d of dests) {

@@ -140,6 +140,8 @@ class CommandParser {
   private targetName?: string;
   private isGoto = false;
   private targetExt?: { module: TargetModule; opts: any };
+  /** ParseCtx's error and warning functions, made once per command. */
+  private reporters?: Pick<ParseCtx, 'fail' | 'unsupported' | 'warn'>;
 
   constructor(words: string[], private readonly env: CommandEnv) {
     this.words = words;
@@ -154,21 +156,17 @@ class CommandParser {
     return (this.tableName as TableName | undefined) ?? this.env.defaultTable;
   }
 
-  private ctx(): ParseCtx {
-    const pos = this.env.pos;
-    return {
-      pos,
-      table: this.table,
-      chain: this.chain ?? '',
-      proto: this.proto,
-      fail: (message) => {
-        throw new RulesetError(message, pos);
-      },
+  /** What modules' parse and finalize get (finalize: the final chain, and for a target the matches). */
+  private ctx(chain = this.chain ?? '', matches?: readonly MatchInstance[]): ParseCtx {
+    this.reporters ??= {
+      fail: (message) => this.fail(message),
       unsupported: (feature, message) => {
-        throw new UnsupportedError(feature, message, pos);
+        throw new UnsupportedError(feature, message, this.env.pos);
       },
       warn: (message) => this.env.warn(message),
     };
+    const { fail, unsupported, warn } = this.reporters;
+    return { pos: this.env.pos, table: this.table, chain, proto: this.proto, fail, unsupported, warn, matches };
   }
 
   /** xs_has_arg: a following word that is not an option or '!'. */
@@ -532,13 +530,16 @@ class CommandParser {
   }
 
   private parseAddressList(text: string, shown: string): AddrMatch[] {
-    return text.split(',').map((item) => {
-      const r = parseAddressWithMask(item);
-      if (r.ok) return { addr: r.addr, mask: r.mask, invert: false };
-      if (looksLikeIPv6(item)) throw new UnsupportedError('ipv6', `${shown} ${item}: IPv6 address (ip6tables); nfwasm models IPv4 only`, this.env.pos);
-      if (r.hostname) throw new UnsupportedError('hostname', `${shown} ${item}: ${r.message}`, this.env.pos);
-      return this.fail(`${shown} ${item}: ${r.message}`);
-    });
+    if (!text.includes(',')) return [this.parseAddress(text, shown)];
+    return text.split(',').map((item) => this.parseAddress(item, shown));
+  }
+
+  private parseAddress(item: string, shown: string): AddrMatch {
+    const r = parseAddressWithMask(item);
+    if (r.ok) return { addr: r.addr, mask: r.mask, invert: false };
+    if (looksLikeIPv6(item)) throw new UnsupportedError('ipv6', `${shown} ${item}: IPv6 address (ip6tables); nfwasm models IPv4 only`, this.env.pos);
+    if (r.hostname) throw new UnsupportedError('hostname', `${shown} ${item}: ${r.message}`, this.env.pos);
+    return this.fail(`${shown} ${item}: ${r.message}`);
   }
 
   private finish(): ParsedCommand {
@@ -565,11 +566,11 @@ class CommandParser {
     if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && this.inIface) this.fail(`Can't use --in-interface with ${chain}`);
 
     const matches = this.matches.map((m) => m.instance);
-    if (this.matches.length > 0 || this.targetExt) {
-      const ctx = { ...this.ctx(), chain, proto: this.proto };
+    if (this.matches.length > 0) {
+      const ctx = this.ctx(chain);
       for (const m of this.matches) m.module.finalize(m.instance.opts, ctx);
-      if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, { ...ctx, matches });
     }
+    if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, this.ctx(chain, matches));
 
     const sources = this.srcText === undefined ? [undefined] : this.parseAddressList(this.srcText, '-s');
     const dests = this.dstText === undefined ? [undefined] : this.parseAddressList(this.dstText, '-d');
@@ -581,16 +582,18 @@ class CommandParser {
     }
     const target = this.targetInstance();
     const rules: Rule[] = [];
+    // object spreads are slow; these are the same objects written out
+    const counters = this.counters ?? this.env.presetCounters ?? zeroCounters();
     for (const s of sources) {
       for (const d of dests) {
         const rule: Rule = {
           pos: this.env.pos,
-          counters: { ...(this.counters ?? this.env.presetCounters ?? zeroCounters()) },
+          counters: { packets: counters.packets, bytes: counters.bytes },
           matches,
         };
         if (this.proto) rule.proto = this.proto;
-        if (s) rule.src = { ...s, invert: this.srcInvert };
-        if (d) rule.dst = { ...d, invert: this.dstInvert };
+        if (s) rule.src = { addr: s.addr, mask: s.mask, invert: this.srcInvert };
+        if (d) rule.dst = { addr: d.addr, mask: d.mask, invert: this.dstInvert };
         if (this.inIface) rule.inIface = this.inIface;
         if (this.outIface) rule.outIface = this.outIface;
         if (this.fragment !== undefined) rule.fragment = this.fragment;

@@ -13,7 +13,7 @@ import { TABLE_NAMES, type Counters, type SourcePos, type TableName } from './ty
 
 /** The input split into lines without their terminators (LF or CRLF). */
 export function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n|\r/);
+  const lines = text.includes('\r') ? text.split(/\r?\n|\r/) : text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -18,6 +18,18 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** Whether a line of `text` (as splitLines cuts them) passes `test`; stops at the first that does. */
+export function someLine(text: string, test: (line: string) => boolean): boolean {
+  let start = 0;
+  for (;;) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
+    if (test(text.slice(start, end))) return true;
+    if (end === text.length) return false;
+    start = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+  }
+}
+
 const COUNTERS_RE = /^\[(\d+):(\d+)\]$/;
 
 function parseCountersText(text: string): Counters | undefined {

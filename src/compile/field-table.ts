@@ -19,7 +19,7 @@ export interface IntervalTable {
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
   const current = new TrackedRow(pool);
   let edges = 1;
-  for (const set of sets) if (set) edges += set.length;
+  for (let rule = 0; rule < sets.length; rule++) edges += sets[rule]?.length ?? 0;
   // Every interval start, and every end + 1 inside the domain, begins an elementary interval.
   const cuts = new Float64Array(edges);
   let n = 1;

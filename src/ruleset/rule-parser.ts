@@ -568,7 +568,7 @@ class CommandParser {
     const matches = this.matches.map((m) => m.instance);
     if (this.matches.length > 0) {
       const ctx = this.ctx(chain);
-      for (const m of this.matches) m.module.finalize(m.instance.opts, ctx);
+      for (let i = 0; i < this.matches.length; i++) this.matches[i].module.finalize(this.matches[i].instance.opts, ctx);
     }
     if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, this.ctx(chain, matches));
 
@@ -584,8 +584,10 @@ class CommandParser {
     const rules: Rule[] = [];
     // object spreads are slow; these are the same objects written out
     const counters = this.counters ?? this.env.presetCounters ?? zeroCounters();
-    for (const s of sources) {
-      for (const d of dests) {
+    for (let si = 0; si < sources.length; si++) {
+      const s = sources[si];
+      for (let di = 0; di < dests.length; di++) {
+        const d = dests[di];
         const rule: Rule = {
           pos: this.env.pos,
           counters: { packets: counters.packets, bytes: counters.bytes },

@@ -25,33 +25,35 @@ export function interfaceNameAndMask(name: string): { name: Uint8Array; mask: Ui
   return { name: nameBytes, mask };
 }
 
-function writeIface(entry: Uint8Array, match: IfaceMatch | undefined, nameAt: number, maskAt: number): boolean {
+function writeIface(entries: Uint8Array, match: IfaceMatch | undefined, nameAt: number, maskAt: number): boolean {
   if (!match) return false;
   const { name, mask } = interfaceNameAndMask(match.name);
-  entry.set(name, nameAt);
-  entry.set(mask, maskAt);
+  entries.set(name, nameAt);
+  entries.set(mask, maskAt);
   return match.invert;
 }
 
-/** Writes the rule's basic match into `entry` (one ENTRY_SIZE slice, zeroed). */
-export function writeBasicMatch(entry: Uint8Array, rule: Rule): void {
-  const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+/**
+ * Writes the rule's basic match into the zeroed entry at byte `at` of the entry table (`entries`,
+ * and `view` over the same bytes).
+ */
+export function writeBasicMatch(entries: Uint8Array, view: DataView, at: number, rule: Rule): void {
   let inv = 0;
   let flags = 0;
   if (rule.src) {
-    view.setUint32(E_SRC, (rule.src.addr & rule.src.mask) >>> 0, true);
-    view.setUint32(E_SMSK, rule.src.mask >>> 0, true);
+    view.setUint32(at + E_SRC, (rule.src.addr & rule.src.mask) >>> 0, true);
+    view.setUint32(at + E_SMSK, rule.src.mask >>> 0, true);
     if (rule.src.invert) inv |= INV_SRC;
   }
   if (rule.dst) {
-    view.setUint32(E_DST, (rule.dst.addr & rule.dst.mask) >>> 0, true);
-    view.setUint32(E_DMSK, rule.dst.mask >>> 0, true);
+    view.setUint32(at + E_DST, (rule.dst.addr & rule.dst.mask) >>> 0, true);
+    view.setUint32(at + E_DMSK, rule.dst.mask >>> 0, true);
     if (rule.dst.invert) inv |= INV_DST;
   }
-  if (writeIface(entry, rule.inIface, E_IN_NAME, E_IN_MASK)) inv |= INV_IN;
-  if (writeIface(entry, rule.outIface, E_OUT_NAME, E_OUT_MASK)) inv |= INV_OUT;
+  if (writeIface(entries, rule.inIface, at + E_IN_NAME, at + E_IN_MASK)) inv |= INV_IN;
+  if (writeIface(entries, rule.outIface, at + E_OUT_NAME, at + E_OUT_MASK)) inv |= INV_OUT;
   if (rule.proto) {
-    view.setUint16(E_PROTO, rule.proto.num, true);
+    view.setUint16(at + E_PROTO, rule.proto.num, true);
     if (rule.proto.invert) inv |= INV_PROTO;
   }
   // -f sets IPT_F_FRAG; ! -f sets IPT_F_FRAG and IPT_INV_FRAG (iptables' set_option)
@@ -59,6 +61,6 @@ export function writeBasicMatch(entry: Uint8Array, rule: Rule): void {
     flags |= EF_FRAG;
     if (!rule.fragment) inv |= INV_FRAG;
   }
-  view.setUint8(E_INVFLAGS, inv);
-  view.setUint8(E_FLAGS, flags);
+  view.setUint8(at + E_INVFLAGS, inv);
+  view.setUint8(at + E_FLAGS, flags);
 }

@@ -94,7 +94,7 @@ class Compiler {
   chain(table: Table, tableId: number, chain: Chain): void {
     const start = this.chainStarts.get(chainKey(table.name, chain.name))!;
     const tail = start + chain.rules.length;
-    chain.rules.forEach((rule, i) => this.rule(table, tableId, chain, rule, start, i + 1));
+    for (let i = 0; i < chain.rules.length; i++) this.rule(table, tableId, chain, chain.rules[i], start, i + 1);
     const at = tail * ENTRY_SIZE;
     this.view.setUint8(at + E_FLAGS, EF_TAIL);
     this.view.setUint32(at + E_TARGET, chain.builtin ? T_POLICY : T_TAIL_RETURN, true);
@@ -112,12 +112,13 @@ class Compiler {
   /** Rule number `n` (from 1) of the chain whose first entry is `start`. */
   private rule(table: Table, tableId: number, chain: Chain, rule: Rule, start: number, n: number): void {
     const at = (start + n - 1) * ENTRY_SIZE;
-    writeBasicMatch(this.entries.subarray(at, at + ENTRY_SIZE), rule);
+    writeBasicMatch(this.entries, this.view, at, rule);
     const warn = (message: string) => this.warn(rule, message);
 
     const codeStart = this.code.length;
     const emitter = new RuleEmitter(this.code, this.state, warn);
-    for (const m of rule.matches) {
+    for (let i = 0; i < rule.matches.length; i++) {
+      const m = rule.matches[i];
       const module = this.registry.matchModule(m.module);
       if (!module) throw new UnsupportedError(m.module, `match ${m.module} is not supported`, rule.pos);
       module.compile(m.opts, emitter);
@@ -143,7 +144,7 @@ class Compiler {
     this.view.setUint32(at + E_CODE_OFF, codeLen ? codeStart : 0, true);
     this.view.setUint32(at + E_CODE_LEN, codeLen, true);
     this.view.setUint32(at + E_TARGET, plan.kind, true);
-    args.forEach((v, i) => this.view.setUint32(at + E_ARG0 + 4 * i, v >>> 0, true));
+    for (let i = 0; i < args.length; i++) this.view.setUint32(at + E_ARG0 + 4 * i, args[i] >>> 0, true);
     this.view.setUint8(at + E_TABLE, tableId);
     this.view.setUint32(at + E_CHAIN_TAIL, start + chain.rules.length, true);
     this.entryInfo.push({ table: table.name, chain: chain.name, n, kind: 'rule', rule });
@@ -184,11 +185,20 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     for (const chain of table.chains) compiler.chain(table, tableId, chain);
     userChains = Math.max(userChains, table.chains.filter((c) => !c.builtin).length);
   }
-  const { code, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  let code: Uint32Array | undefined;
   return {
     entries: compiler.entries,
     entryCount,
-    code,
+    get code() {
+      if (!code) {
+        code = new Uint32Array(image.words);
+        image.writeTo(code, 0);
+      }
+      return code;
+    },
+    codeWords: image.words,
+    writeCode: (target) => image.writeTo(target, 0),
     classifiers,
     hookStarts: compiler.hookStarts,
     stackDepth: userChains + 1,

@@ -19,7 +19,7 @@ export interface IntervalTable {
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
   const current = new TrackedRow(pool);
   let edges = 1;
-  for (const set of sets) if (set) edges += set.length;
+  for (let rule = 0; rule < sets.length; rule++) edges += sets[rule]?.length ?? 0;
   // Every interval start, and every end + 1 inside the domain, begins an elementary interval.
   const cuts = new Float64Array(edges);
   let n = 1;
@@ -50,28 +50,30 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
   };
   // Rules entering (rule + 1) and leaving (-(rule + 1)) at each boundary, grouped by boundary.
   const eventCount = new Int32Array(m + 1);
-  const eventAt: number[] = [];
-  const eventRule: number[] = [];
+  // at most one event per cut
+  const eventAt = new Int32Array(n);
+  const eventRule = new Int32Array(n);
+  let eventTotal = 0;
   for (let rule = 0; rule < sets.length; rule++) {
     const set = sets[rule];
     if (!set) continue;
     for (let i = 0; i < set.length; i += 2) {
       const from = indexOf(set[i]);
-      eventAt.push(from);
-      eventRule.push(rule + 1);
+      eventAt[eventTotal] = from;
+      eventRule[eventTotal++] = rule + 1;
       eventCount[from + 1]++;
       if (set[i + 1] < max) {
         const to = indexOf(set[i + 1] + 1);
-        eventAt.push(to);
-        eventRule.push(-(rule + 1));
+        eventAt[eventTotal] = to;
+        eventRule[eventTotal++] = -(rule + 1);
         eventCount[to + 1]++;
       }
     }
   }
   for (let j = 0; j < m; j++) eventCount[j + 1] += eventCount[j];
-  const events = new Int32Array(eventAt.length);
+  const events = new Int32Array(eventTotal);
   const fill = eventCount.slice(0, m);
-  for (let k = 0; k < eventAt.length; k++) events[fill[eventAt[k]]++] = eventRule[k];
+  for (let k = 0; k < eventTotal; k++) events[fill[eventAt[k]]++] = eventRule[k];
 
   const group = Math.ceil(m / maxClasses);
   const merged = group > 1 ? new TrackedRow(pool) : current;
@@ -92,11 +94,9 @@ export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max:
       emit(starts[j], current);
       continue;
     }
-    merged.include(current.bits);
-    if ((j + 1) % group === 0 || j === m - 1) {
-      emit(starts[j - (j % group)], merged);
-      merged.reset();
-    }
+    if (j % group === 0) merged.copy(current);
+    else merged.includeChanges(current);
+    if ((j + 1) % group === 0 || j === m - 1) emit(starts[j - (j % group)], merged);
   }
   return table;
 }

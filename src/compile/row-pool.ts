@@ -4,6 +4,7 @@
 // "Classifier tables").
 
 const BLOCK_WORDS = 1 << 18;
+const EMPTY_SLOT = -1;
 
 export class RowPool {
   /** Words of a row's bits: 4 per 128-rule chunk. */
@@ -16,7 +17,11 @@ export class RowPool {
   private readonly blocks: Uint32Array[] = [];
   private readonly rowsPerBlock: number;
   private rows = 0;
-  private readonly byHash = new Map<number, number[]>();
+  /** rowHash and set bits of each row, by id. */
+  private hashes = new Int32Array(64);
+  private counts = new Int32Array(64);
+  /** Open-addressing index of the rows by hash: row ids, EMPTY_SLOT where free (a Map of arrays allocated per row). */
+  private slots = new Int32Array(128).fill(EMPTY_SLOT);
 
   constructor(readonly chunks: number) {
     this.dataWords = chunks * 4;
@@ -25,54 +30,66 @@ export class RowPool {
     this.rowsPerBlock = Math.max(8, Math.floor(BLOCK_WORDS / this.storedWords));
   }
 
-  /** The block holding row `id` and the row's word offset in it. */
-  private place(id: number): [Uint32Array, number] {
-    return [this.blocks[Math.floor(id / this.rowsPerBlock)], (id % this.rowsPerBlock) * this.storedWords];
-  }
-
   get count(): number {
     return this.rows;
   }
 
   /**
-   * The id of a row equal to `row` (dataWords words), added if new. `hash` is rowHash(row), passed
-   * by callers that keep it up to date as they change single bits (a sweep changes a few words
-   * between rows, and rehashing all of them was most of the compile time at 10k rules).
+   * The id of a row equal to `row` (dataWords words), added if new. `hash` is rowHash(row) and
+   * `ones` its set bits, passed by callers that keep them up to date as they change single bits (a
+   * sweep changes a few words between rows, and rehashing all of them was most of the compile time
+   * at 10k rules).
    */
-  add(row: Uint32Array, hash = rowHash(row, this.dataWords)): number {
-    const same = this.byHash.get(hash);
-    if (same) {
-      for (const id of same) if (this.equals(id, row)) return id;
+  add(row: Uint32Array, hash = rowHash(row, this.dataWords), ones = countOnes(row, this.dataWords)): number {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (let id = this.slots[slot]; id !== EMPTY_SLOT; id = this.slots[slot]) {
+      if (this.hashes[id] === hash && this.equals(id, row)) return id;
+      slot = (slot + 1) & mask;
     }
-    if (this.rows % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
+    const id = this.rows++;
+    if (id % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
     const block = this.blocks[this.blocks.length - 1];
-    const at = (this.rows % this.rowsPerBlock) * this.storedWords;
-    for (let c = 0; c < this.chunks; c++) {
-      if ((row[4 * c] | row[4 * c + 1] | row[4 * c + 2] | row[4 * c + 3]) !== 0) block[at + (c >>> 5)] |= 1 << (c & 31);
+    const at = (id % this.rowsPerBlock) * this.storedWords;
+    for (let c0 = 0; c0 < this.chunks; c0 += 32) {
+      let summary = 0;
+      const end = Math.min(c0 + 32, this.chunks);
+      for (let c = c0, w = 4 * c0; c < end; c++, w += 4) {
+        if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3]) !== 0) summary |= 1 << (c & 31);
+      }
+      block[at + (c0 >>> 5)] = summary;
     }
     block.set(row.length === this.dataWords ? row : row.subarray(0, this.dataWords), at + this.summaryWords);
-    if (same) same.push(this.rows);
-    else this.byHash.set(hash, [this.rows]);
-    return this.rows++;
+    if (id === this.hashes.length) {
+      this.hashes = grown(this.hashes);
+      this.counts = grown(this.counts);
+    }
+    this.hashes[id] = hash;
+    this.counts[id] = ones;
+    this.slots[slot] = id;
+    // at most half full, so probes stay short
+    if (2 * this.rows > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(2 * this.slots.length).fill(EMPTY_SLOT);
+    const mask = this.slots.length - 1;
+    for (let id = 0; id < this.rows; id++) {
+      let slot = this.hashes[id] & mask;
+      while (this.slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & mask;
+      this.slots[slot] = id;
+    }
   }
 
   /** Set bits of row `id`. */
   ones(id: number): number {
-    let count = 0;
-    const [block, row] = this.place(id);
-    const at = row + this.summaryWords;
-    for (let i = 0; i < this.dataWords; i++) {
-      let v = block[at + i];
-      v -= (v >>> 1) & 0x55555555;
-      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-      count += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
-    return count;
+    return this.counts[id];
   }
 
   private equals(id: number, row: Uint32Array): boolean {
-    const [block, stored] = this.place(id);
-    const at = stored + this.summaryWords;
+    const block = this.blocks[Math.floor(id / this.rowsPerBlock)];
+    const at = (id % this.rowsPerBlock) * this.storedWords + this.summaryWords;
     for (let i = 0; i < this.dataWords; i++) if (block[at + i] !== row[i]) return false;
     return true;
   }
@@ -93,6 +110,24 @@ export class RowPool {
   }
 }
 
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+function countOnes(row: Uint32Array, words: number): number {
+  let count = 0;
+  for (let i = 0; i < words; i++) count += popcount(row[i]);
+  return count;
+}
+
 /** Word `index` of a row holding `value`, hashed; 0 for an empty word so that empty rows hash to 0. */
 function wordHash(index: number, value: number): number {
   if (value === 0) return 0;
@@ -109,22 +144,38 @@ export function rowHash(row: Uint32Array, words = row.length): number {
   return hash;
 }
 
-/** A row being edited bit by bit, with its rowHash kept current and whether it changed since `settle`. */
+/**
+ * A row being edited bit by bit, with its rowHash and set bits kept current, whether it changed
+ * since `addTo`, and which words changed since `copy` (so that OR-ing it into a merged row visits
+ * only those).
+ */
 export class TrackedRow {
   readonly bits: Uint32Array;
   hash = 0;
+  ones = 0;
   changed = true;
+  /** Words written since the last `markClean`, each listed once (`isDirty`). */
+  private readonly dirty: Int32Array;
+  private dirtyCount = 0;
+  private readonly isDirty: Uint8Array;
 
   constructor(pool: RowPool) {
     this.bits = emptyRow(pool);
+    this.dirty = new Int32Array(pool.dataWords);
+    this.isDirty = new Uint8Array(pool.dataWords);
   }
 
   private write(word: number, value: number): void {
     const old = this.bits[word];
     if (old === value) return;
     this.hash ^= wordHash(word, old) ^ wordHash(word, value);
+    this.ones += popcount(value) - popcount(old);
     this.bits[word] = value;
     this.changed = true;
+    if (this.isDirty[word] === 0) {
+      this.isDirty[word] = 1;
+      this.dirty[this.dirtyCount++] = word;
+    }
   }
 
   set(i: number): void {
@@ -135,21 +186,39 @@ export class TrackedRow {
     this.write(i >>> 5, this.bits[i >>> 5] & ~(1 << (i & 31)));
   }
 
-  /** ORs `other` into this row. */
-  include(other: Uint32Array): void {
-    for (let w = 0; w < this.bits.length; w++) if (other[w] !== 0) this.write(w, this.bits[w] | other[w]);
+  /** Forgets which words changed. */
+  markClean(): void {
+    for (let k = 0; k < this.dirtyCount; k++) this.isDirty[this.dirty[k]] = 0;
+    this.dirtyCount = 0;
   }
 
-  reset(): void {
-    this.bits.fill(0);
-    this.hash = 0;
+  /**
+   * Becomes a copy of `other` (what clearing it and OR-ing `other` in would make, without
+   * rehashing each word); `other` is marked clean, ready for `includeChanges`.
+   */
+  copy(other: TrackedRow): void {
+    this.bits.set(other.bits);
+    this.hash = other.hash;
+    this.ones = other.ones;
     this.changed = true;
+    other.markClean();
+  }
+
+  /**
+   * ORs `other` into this row, which holds the OR of every state `other` had since it was copied
+   * here: only the words `other` changed since then can add bits.
+   */
+  includeChanges(other: TrackedRow): void {
+    for (let k = 0; k < other.dirtyCount; k++) {
+      const w = other.dirty[k];
+      this.write(w, this.bits[w] | other.bits[w]);
+    }
   }
 
   /** The id of this row in `pool`; clears `changed`. */
   addTo(pool: RowPool): number {
     this.changed = false;
-    return pool.add(this.bits, this.hash);
+    return pool.add(this.bits, this.hash, this.ones);
   }
 }
 

@@ -128,25 +128,39 @@ function addressSet(addr: number, mask: number, invert: boolean): ValueSet | und
   return set && inverted(set, invert, U32_MAX);
 }
 
-function basicMatchFields(entry: DataView, into: FieldsBuilder): void {
-  const inv = entry.getUint8(E_INVFLAGS);
-  into.allow(CLK_SRC, addressSet(entry.getUint32(E_SRC, true), entry.getUint32(E_SMSK, true), (inv & INV_SRC) !== 0));
-  into.allow(CLK_DST, addressSet(entry.getUint32(E_DST, true), entry.getUint32(E_DMSK, true), (inv & INV_DST) !== 0));
+/** PROTOFRAG sets of the basic match, by protocol and its three flags (built once each). */
+const protoFragMemo = new Map<number, ValueSet>();
+
+function basicMatchFields(entry: EntryRef, into: FieldsBuilder): void {
+  const { view, at } = entry;
+  const inv = view.getUint8(at + E_INVFLAGS);
+  into.allow(CLK_SRC, addressSet(view.getUint32(at + E_SRC, true), view.getUint32(at + E_SMSK, true), (inv & INV_SRC) !== 0));
+  into.allow(CLK_DST, addressSet(view.getUint32(at + E_DST, true), view.getUint32(at + E_DMSK, true), (inv & INV_DST) !== 0));
   // ip_packet_match: protocol 0 is any protocol whatever its `!`; -f / ! -f test the fragment bit
-  const proto = entry.getUint16(E_PROTO, true);
+  const proto = view.getUint16(at + E_PROTO, true);
   const protoInvert = (inv & INV_PROTO) !== 0;
-  const wantsFragment = (entry.getUint8(E_FLAGS) & EF_FRAG) !== 0;
+  const wantsFragment = (view.getUint8(at + E_FLAGS) & EF_FRAG) !== 0;
   const fragInvert = (inv & INV_FRAG) !== 0;
-  into.allow(CLK_PROTOFRAG, remembered(`basic:${proto}:${protoInvert}:${wantsFragment}:${fragInvert}`, () => enumerate(PROTOFRAG_MAX, (v) => {
-    const protoOk = proto === 0 || ((v >>> 1) === proto) !== protoInvert;
-    const laterFragment = (v & 1) === 1;
-    return protoOk && (wantsFragment && !laterFragment) === fragInvert;
-  })));
+  const key = proto * 8 + (protoInvert ? 4 : 0) + (wantsFragment ? 2 : 0) + (fragInvert ? 1 : 0);
+  let set = protoFragMemo.get(key);
+  if (!set) {
+    set = enumerate(PROTOFRAG_MAX, (v) => {
+      const protoOk = proto === 0 || ((v >>> 1) === proto) !== protoInvert;
+      const laterFragment = (v & 1) === 1;
+      return protoOk && (wantsFragment && !laterFragment) === fragInvert;
+    });
+    protoFragMemo.set(key, set);
+  }
+  into.allow(CLK_PROTOFRAG, set);
 }
 
-function interfacePattern(entry: DataView, nameAt: number, maskAt: number, invert: boolean, into: FieldsBuilder): InterfacePattern | undefined {
-  const bytes = new Uint8Array(entry.buffer, entry.byteOffset, entry.byteLength);
-  if (bytes.subarray(maskAt, maskAt + IFNAMSIZ).every((b) => b === 0)) {
+function interfacePattern(entry: EntryRef, nameAt: number, maskAt: number, invert: boolean, into: FieldsBuilder): InterfacePattern | undefined {
+  const { bytes } = entry;
+  nameAt += entry.at;
+  maskAt += entry.at;
+  let compared = false;
+  for (let i = 0; i < IFNAMSIZ && !compared; i++) compared = bytes[maskAt + i] !== 0;
+  if (!compared) {
     // compares nothing: always equal, so `!` never matches
     if (invert) into.never();
     return undefined;
@@ -195,12 +209,20 @@ function matchCodeFields(code: Uint32Array, off: number, len: number, into: Fiel
   }
 }
 
+/** One entry of the entry table, read in place (`bytes` and `view` cover the whole table). */
+export interface EntryRef {
+  bytes: Uint8Array;
+  view: DataView;
+  /** Byte offset of the entry. */
+  at: number;
+}
+
 /** The fields of the rule whose entry is `entry`, its match code `len` words of `code` from `off`. */
-export function ruleFields(entry: DataView, code: Uint32Array, off: number, len: number): RuleFields {
+export function ruleFields(entry: EntryRef, code: Uint32Array, off: number, len: number): RuleFields {
   const fields = new FieldsBuilder();
   basicMatchFields(entry, fields);
   matchCodeFields(code, off, len, fields);
-  const inv = entry.getUint8(E_INVFLAGS);
+  const inv = entry.view.getUint8(entry.at + E_INVFLAGS);
   const inPattern = interfacePattern(entry, E_IN_NAME, E_IN_MASK, (inv & INV_IN) !== 0, fields);
   const outPattern = interfacePattern(entry, E_OUT_NAME, E_OUT_MASK, (inv & INV_OUT) !== 0, fields);
   return { values: fields.values, in: inPattern, out: outPattern };

@@ -20,8 +20,15 @@ export interface CompiledRuleset {
   /** entryCount * ENTRY_SIZE bytes. */
   entries: Uint8Array;
   entryCount: number;
-  /** The match code area (instructions of every rule), then the chains' classifier tables. */
-  code: Uint32Array;
+  /**
+   * The match code area (instructions of every rule), then the chains' classifier tables. Made
+   * on first use: loading writes the area straight into the core (codeWords, writeCode).
+   */
+  readonly code: Uint32Array;
+  /** Words of the code area. */
+  codeWords: number;
+  /** Writes the code area into `target` (codeWords words from its start). */
+  writeCode(target: Uint32Array): void;
   /** The chains that got a bit-vector classifier, with their table sizes. */
   classifiers: ClassifierInfo[];
   /** [table * HOOK_COUNT + hook] = first entry of that built-in chain, or -1. */

@@ -37,7 +37,7 @@ export function loadIntoCore(
   const ctSizes = ct.enabled ? conntrackSizes(ct.maxEntries, ct.maxExpectations) : NO_CONNTRACK;
   const arena = planArena(core.heapBase(), {
     entryCount: compiled.entryCount,
-    codeWords: compiled.code.length,
+    codeWords: compiled.codeWords,
     stackDepth: compiled.stackDepth,
     stateBytes: compiled.stateSize,
     routeCount: routes.count,
@@ -51,7 +51,7 @@ export function loadIntoCore(
   // A fresh instance's memory is zero: counters and match state start empty.
   const bytes = new Uint8Array(core.memory.buffer);
   bytes.set(compiled.entries, arena.entries);
-  new Uint32Array(core.memory.buffer, arena.code, compiled.code.length).set(compiled.code);
+  compiled.writeCode(new Uint32Array(core.memory.buffer, arena.code, compiled.codeWords));
   bytes.set(routes.bytes, arena.routes);
   new Uint32Array(core.memory.buffer, arena.ctTimeouts, CTO_COUNT).set(ct.timeoutsMs);
   const cfg = new Uint32Array(core.memory.buffer, arena.cfg, CFG_WORDS);

@@ -14,8 +14,27 @@ export interface Word {
 
 export class LexError extends Error {}
 
+const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** Words of a line without quotes: the runs between blanks (most lines; no per-character strings). */
+function splitUnquoted(line: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < line.length; i++) {
+    if (isBlank(line.charCodeAt(i))) {
+      if (start >= 0) words.push(line.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) words.push(line.slice(start));
+  return words;
+}
+
 /** Words of one iptables-restore line (the line must not contain the trailing newline). */
 export function splitRestoreWords(line: string): string[] {
+  if (!line.includes('"')) return splitUnquoted(line);
   const words: string[] = [];
   let current = '';
   let inWord = false;

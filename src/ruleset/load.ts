@@ -2,7 +2,7 @@
 // script of iptables commands), build the tables and check them.
 import type { ModuleRegistry } from '../modules/registry.js';
 import { RulesetBuilder } from './builder.js';
-import { parseSaveText, splitLines } from './parse-save.js';
+import { parseSaveText, someLine } from './parse-save.js';
 import { isIptablesInvocation, parseScriptText } from './parse-script.js';
 import type { Ruleset } from './types.js';
 import { validateRuleset } from './validate.js';
@@ -22,9 +22,9 @@ const TABLE_LINE = /^\s*\*(raw|mangle|nat|filter|security)\s*$/;
 
 /** `*table` lines mean iptables-save/restore text; otherwise iptables command lines mean a script. */
 export function detectFormat(text: string): RulesetFormat {
-  const lines = splitLines(text);
-  if (lines.some((l) => TABLE_LINE.test(l))) return 'save';
-  if (lines.some((l) => isIptablesInvocation(l))) return 'script';
+  // usually decided by the first line: the text is not split into lines for it
+  if (someLine(text, (l) => TABLE_LINE.test(l))) return 'save';
+  if (someLine(text, isIptablesInvocation)) return 'script';
   return 'save';
 }
 

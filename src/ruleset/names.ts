@@ -22,6 +22,9 @@ for (const [name, num] of PROTOCOLS) if (!PROTO_NAME.has(num) && num !== 0) PROT
 /** Protocol number for a name or decimal number; undefined if unknown. */
 export function protoNumber(text: string): number | undefined {
   const lower = text.toLowerCase();
+  // no name is all digits: the common names are found first, without the pattern test
+  const named = PROTO_BY_NAME.get(lower);
+  if (named !== undefined) return named;
   if (/^\d+$/.test(lower)) {
     const n = Number(lower);
     return n <= 255 ? n : undefined;

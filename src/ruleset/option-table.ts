@@ -58,3 +58,19 @@ export function lookupLong<T>(table: readonly LongCandidate<T>[], written: strin
   if (keys.size > 1) return { kind: 'ambiguous', names: prefixed.map((c) => c.name) };
   return { kind: 'found', value: prefixed[0].value, name: prefixed[0].name };
 }
+
+/** A merged long-option table with its names indexed: an exact name is found without a scan. */
+export class LongOptionTable<T> {
+  /** The first entry of each name, which is what a scan in table order finds. */
+  private readonly exact = new Map<string, LongCandidate<T>>();
+
+  constructor(readonly candidates: readonly LongCandidate<T>[]) {
+    for (const c of candidates) if (!this.exact.has(c.name)) this.exact.set(c.name, c);
+  }
+
+  lookup(written: string): LongLookup<T> {
+    const exact = this.exact.get(written);
+    if (exact) return { kind: 'found', value: exact.value, name: exact.name };
+    return lookupLong(this.candidates, written);
+  }
+}

@@ -13,9 +13,21 @@ import { TABLE_NAMES, type Counters, type SourcePos, type TableName } from './ty
 
 /** The input split into lines without their terminators (LF or CRLF). */
 export function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n|\r/);
+  const lines = text.includes('\r') ? text.split(/\r?\n|\r/) : text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+/** Whether a line of `text` (as splitLines cuts them) passes `test`; stops at the first that does. */
+export function someLine(text: string, test: (line: string) => boolean): boolean {
+  let start = 0;
+  for (;;) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end) !== 0x0d) end++;
+    if (test(text.slice(start, end))) return true;
+    if (end === text.length) return false;
+    start = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+  }
 }
 
 const COUNTERS_RE = /^\[(\d+):(\d+)\]$/;

@@ -8,7 +8,7 @@ import { RulesetError, UnsupportedError } from './errors.js';
 import { IMPLICIT_PROTO_MATCH, IPV6_ONLY_MATCHES, KNOWN_TARGET_EXTENSIONS } from './known-extensions.js';
 import { protoNumber } from './names.js';
 import {
-  LONG_BASIC_OPTIONS, OPTION_NAMES, SHORT_OPTIONS, lookupLong, type LongCandidate,
+  LONG_BASIC_OPTIONS, LongOptionTable, OPTION_NAMES, SHORT_OPTIONS, type LongCandidate,
 } from './option-table.js';
 import {
   TABLE_NAMES, zeroCounters, type AddrMatch, type Counters, type IfaceMatch, type MatchInstance,
@@ -64,11 +64,38 @@ interface LoadedExtension {
   latest: Extension;
 }
 
-type LongValue = { kind: 'basic'; letter: string } | { kind: 'ext'; ext: LoadedExtension; spec: OptionSpec };
+/** A basic option, or option `spec` of the extension loaded `index`-th. */
+type LongValue = { kind: 'basic'; letter: string } | { kind: 'ext'; index: number; spec: OptionSpec };
 
 const BASIC_LONG: LongCandidate<LongValue>[] = LONG_BASIC_OPTIONS.map(([name, letter]) => ({
   name, key: `basic:${letter}`, value: { kind: 'basic', letter },
 }));
+
+/**
+ * The long-option table after loading extensions with these option lists, in load order; the
+ * tables for longer lists hang below. Shared by every command (most rules load the same few
+ * extensions), so each table is built once per process rather than once per rule.
+ */
+interface LongTableNode {
+  table: LongOptionTable<LongValue>;
+  next: WeakMap<readonly OptionSpec[], LongTableNode>;
+}
+
+const BASIC_TABLE: LongTableNode = { table: new LongOptionTable(BASIC_LONG), next: new WeakMap() };
+
+/** xtables_merge_options puts each newly loaded extension's options before the older ones. */
+function mergedLongTable(loaded: readonly (readonly OptionSpec[])[]): LongOptionTable<LongValue> {
+  const table = [...BASIC_LONG];
+  for (let e = loaded.length - 1; e >= 0; e--) {
+    for (const spec of loaded[e]) {
+      const key = `${e}:${spec.name}`;
+      const value: LongValue = { kind: 'ext', index: e, spec };
+      table.push({ name: spec.name, key, value });
+      for (const alias of spec.aliases ?? []) table.push({ name: alias, key, value });
+    }
+  }
+  return new LongOptionTable(table);
+}
 
 /** C sscanf("%llu"): leading blanks, optional '+', digits; undefined when no digit. */
 function scanUnsigned(text: string): bigint | undefined {
@@ -107,12 +134,14 @@ class CommandParser {
   private counters?: Counters;
 
   private readonly loaded: LoadedExtension[] = [];
-  /** longCandidates() for `loaded` as it is; rebuilt only when an extension is loaded. */
-  private candidates?: LongCandidate<LongValue>[];
+  /** The long-option table for `loaded` as it is. */
+  private longTable = BASIC_TABLE;
   private readonly matches: Array<{ module: MatchModule; instance: MatchInstance }> = [];
   private targetName?: string;
   private isGoto = false;
   private targetExt?: { module: TargetModule; opts: any };
+  /** ParseCtx's error and warning functions, made once per command. */
+  private reporters?: Pick<ParseCtx, 'fail' | 'unsupported' | 'warn'>;
 
   constructor(words: string[], private readonly env: CommandEnv) {
     this.words = words;
@@ -127,21 +156,17 @@ class CommandParser {
     return (this.tableName as TableName | undefined) ?? this.env.defaultTable;
   }
 
-  private ctx(): ParseCtx {
-    const pos = this.env.pos;
-    return {
-      pos,
-      table: this.table,
-      chain: this.chain ?? '',
-      proto: this.proto,
-      fail: (message) => {
-        throw new RulesetError(message, pos);
-      },
+  /** What modules' parse and finalize get (finalize: the final chain, and for a target the matches). */
+  private ctx(chain = this.chain ?? '', matches?: readonly MatchInstance[]): ParseCtx {
+    this.reporters ??= {
+      fail: (message) => this.fail(message),
       unsupported: (feature, message) => {
-        throw new UnsupportedError(feature, message, pos);
+        throw new UnsupportedError(feature, message, this.env.pos);
       },
       warn: (message) => this.env.warn(message),
     };
+    const { fail, unsupported, warn } = this.reporters;
+    return { pos: this.env.pos, table: this.table, chain, proto: this.proto, fail, unsupported, warn, matches };
   }
 
   /** xs_has_arg: a following word that is not an option or '!'. */
@@ -190,28 +215,14 @@ class CommandParser {
     return this.finish();
   }
 
-  private longCandidates(): LongCandidate<LongValue>[] {
-    this.candidates ??= this.buildLongCandidates();
-    return this.candidates;
-  }
-
   private addLoaded(extension: LoadedExtension): void {
     this.loaded.push(extension);
-    this.candidates = undefined;
-  }
-
-  private buildLongCandidates(): LongCandidate<LongValue>[] {
-    const table = [...BASIC_LONG];
-    // xtables_merge_options puts each newly loaded extension's options before the older ones
-    for (let e = this.loaded.length - 1; e >= 0; e--) {
-      const ext = this.loaded[e];
-      for (const spec of ext.options) {
-        const key = `${e}:${spec.name}`;
-        table.push({ name: spec.name, key, value: { kind: 'ext', ext, spec } });
-        for (const alias of spec.aliases ?? []) table.push({ name: alias, key, value: { kind: 'ext', ext, spec } });
-      }
+    let node = this.longTable.next.get(extension.options);
+    if (!node) {
+      node = { table: mergedLongTable(this.loaded.map((l) => l.options)), next: new WeakMap() };
+      this.longTable.next.set(extension.options, node);
     }
-    return table;
+    this.longTable = node;
   }
 
   private longOption(word: string): void {
@@ -219,12 +230,12 @@ class CommandParser {
     const written = eq < 0 ? word.slice(2) : word.slice(2, eq);
     const attached = eq < 0 ? undefined : word.slice(eq + 1);
     for (;;) {
-      const found = lookupLong(this.longCandidates(), written);
+      const found = this.longTable.table.lookup(written);
       if (found.kind === 'ambiguous') this.fail(`option "--${written}" is ambiguous (${found.names.map((n) => `--${n}`).join(', ')})`);
       if (found.kind === 'found') {
         const v = found.value;
         if (v.kind === 'basic') this.basicOption(v.letter, attached, `--${found.name}`, attached !== undefined);
-        else this.extensionOption(v.ext, v.spec, attached);
+        else this.extensionOption(this.loaded[v.index], v.spec, attached);
         this.invert = false;
         return;
       }
@@ -519,22 +530,24 @@ class CommandParser {
   }
 
   private parseAddressList(text: string, shown: string): AddrMatch[] {
-    return text.split(',').map((item) => {
-      const r = parseAddressWithMask(item);
-      if (r.ok) return { addr: r.addr, mask: r.mask, invert: false };
-      if (looksLikeIPv6(item)) throw new UnsupportedError('ipv6', `${shown} ${item}: IPv6 address (ip6tables); nfwasm models IPv4 only`, this.env.pos);
-      if (r.hostname) throw new UnsupportedError('hostname', `${shown} ${item}: ${r.message}`, this.env.pos);
-      return this.fail(`${shown} ${item}: ${r.message}`);
-    });
+    if (!text.includes(',')) return [this.parseAddress(text, shown)];
+    return text.split(',').map((item) => this.parseAddress(item, shown));
+  }
+
+  private parseAddress(item: string, shown: string): AddrMatch {
+    const r = parseAddressWithMask(item);
+    if (r.ok) return { addr: r.addr, mask: r.mask, invert: false };
+    if (looksLikeIPv6(item)) throw new UnsupportedError('ipv6', `${shown} ${item}: IPv6 address (ip6tables); nfwasm models IPv4 only`, this.env.pos);
+    if (r.hostname) throw new UnsupportedError('hostname', `${shown} ${item}: ${r.message}`, this.env.pos);
+    return this.fail(`${shown} ${item}: ${r.message}`);
   }
 
   private finish(): ParsedCommand {
     const command = this.command;
     if (!command) this.fail('no command specified');
     const table = this.table;
-    const hasRuleOptions = ['s', 'd', 'p', 'j', 'i', 'o', 'f'].filter((l) => this.used.has(l));
     if (!RULE_COMMANDS.has(command) || (command === 'D' && this.ruleNum !== undefined)) {
-      const illegal = hasRuleOptions[0] ?? (this.matches.length > 0 ? 'm' : undefined);
+      const illegal = ['s', 'd', 'p', 'j', 'i', 'o', 'f'].find((l) => this.used.has(l)) ?? (this.matches.length > 0 ? 'm' : undefined);
       if (illegal) this.fail(`Illegal option \`${OPTION_NAMES[illegal] ?? '--match'}' with this command`);
       if (this.counters && command !== 'P') this.fail("Illegal option `--set-counters' with this command");
       return {
@@ -552,9 +565,12 @@ class CommandParser {
     if ((chain === 'PREROUTING' || chain === 'INPUT') && this.outIface) this.fail(`Can't use --out-interface with ${chain}`);
     if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && this.inIface) this.fail(`Can't use --in-interface with ${chain}`);
 
-    const ctx = { ...this.ctx(), chain, proto: this.proto };
-    for (const m of this.matches) m.module.finalize(m.instance.opts, ctx);
-    if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, { ...ctx, matches: this.matches.map((m) => m.instance) });
+    const matches = this.matches.map((m) => m.instance);
+    if (this.matches.length > 0) {
+      const ctx = this.ctx(chain);
+      for (let i = 0; i < this.matches.length; i++) this.matches[i].module.finalize(this.matches[i].instance.opts, ctx);
+    }
+    if (this.targetExt) this.targetExt.module.finalize(this.targetExt.opts, this.ctx(chain, matches));
 
     const sources = this.srcText === undefined ? [undefined] : this.parseAddressList(this.srcText, '-s');
     const dests = this.dstText === undefined ? [undefined] : this.parseAddressList(this.dstText, '-d');
@@ -565,18 +581,21 @@ class CommandParser {
       this.fail('Replacement rule does not specify a unique address');
     }
     const target = this.targetInstance();
-    const matches = this.matches.map((m) => m.instance);
     const rules: Rule[] = [];
-    for (const s of sources) {
-      for (const d of dests) {
+    // object spreads are slow; these are the same objects written out
+    const counters = this.counters ?? this.env.presetCounters ?? zeroCounters();
+    for (let si = 0; si < sources.length; si++) {
+      const s = sources[si];
+      for (let di = 0; di < dests.length; di++) {
+        const d = dests[di];
         const rule: Rule = {
           pos: this.env.pos,
-          counters: { ...(this.counters ?? this.env.presetCounters ?? zeroCounters()) },
+          counters: { packets: counters.packets, bytes: counters.bytes },
           matches,
         };
         if (this.proto) rule.proto = this.proto;
-        if (s) rule.src = { ...s, invert: this.srcInvert };
-        if (d) rule.dst = { ...d, invert: this.dstInvert };
+        if (s) rule.src = { addr: s.addr, mask: s.mask, invert: this.srcInvert };
+        if (d) rule.dst = { addr: d.addr, mask: d.mask, invert: this.dstInvert };
         if (this.inIface) rule.inIface = this.inIface;
         if (this.outIface) rule.outIface = this.outIface;
         if (this.fragment !== undefined) rule.fragment = this.fragment;

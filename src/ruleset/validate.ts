@@ -14,7 +14,9 @@ function branchTarget(rule: Rule): string | undefined {
 function checkTargetsExist(table: Table, warn: (rule: Rule, message: string) => void): void {
   const byName = new Map(table.chains.map((c) => [c.name, c]));
   for (const chain of table.chains) {
-    for (const rule of chain.rules) {
+    // indexed loops: these run once per rule, unoptimised in a fresh process
+    for (let i = 0; i < chain.rules.length; i++) {
+      const rule = chain.rules[i];
       const name = branchTarget(rule);
       if (name === undefined) continue;
       const dest = byName.get(name);
@@ -36,7 +38,8 @@ function checkNoLoops(table: Table): void {
   const visit = (chain: Chain, via?: Rule): void => {
     state.set(chain.name, 'visiting');
     path.push({ chain, via });
-    for (const rule of chain.rules) {
+    for (let i = 0; i < chain.rules.length; i++) {
+      const rule = chain.rules[i];
       const name = branchTarget(rule);
       if (name === undefined) continue;
       const dest = byName.get(name)!;

@@ -24,7 +24,8 @@ export function parsePortOption(
   opts: SrcDstPorts, option: 'sport' | 'dport', arg: string, invert: boolean, module: string, ctx: ParseCtx,
 ): void {
   if (opts[option]) ctx.fail(`${module}: Only one \`--${LONG_NAME[option]}' allowed`);
-  opts[option] = { ...parsePortRange(arg, module, ctx), invert };
+  const { lo, hi } = parsePortRange(arg, module, ctx);
+  opts[option] = { lo, hi, invert };
 }
 
 /** Whether the option changes anything (what tcp_save prints and the kernel can fail on). */

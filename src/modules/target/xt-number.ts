@@ -45,8 +45,22 @@ export function parseXtUintPrefix(text: string, max: number, min = 0): NumberPre
   return { value: digits.value, rest: text.slice(blanks + digits.length) };
 }
 
+/** Plain decimal without a leading zero, short enough to be exact: the common case, read without allocating. */
+function plainDecimal(text: string): number | undefined {
+  if (text.length === 0 || text.length > 15) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === 0)) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /** xtables_strtoui without an end pointer: the whole text must be the number. */
 export function parseXtUint(text: string, max: number, min = 0): number | undefined {
+  const plain = plainDecimal(text);
+  if (plain !== undefined) return plain >= min && plain <= max ? plain : undefined;
   const parsed = parseXtUintPrefix(text, max, min);
   return parsed && parsed.rest === '' ? parsed.value : undefined;
 }

@@ -9,6 +9,7 @@ import {
   CT_EXPIRES, CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_SIZE, CTE_EXT, CX_ID, CX_MASTER,
 } from '../shared/layout';
 import { cfgWord, entriesBase, entryCapacity, extBase, extCapacity, setCfgWord } from './config';
+import { indexFollowPeak } from './table';
 
 // A free slot's link to the next free one lives in a field that means nothing once freed.
 const FREE_ENTRY_LINK = CT_EXPIRES;
@@ -50,6 +51,7 @@ export function allocEntry(): usize {
   } else {
     index = <i32>cfgWord(CFG_CT_HIGH);
     setCfgWord(CFG_CT_HIGH, <u32>index + 1);
+    indexFollowPeak();
   }
   setCfgWord(CFG_CT_COUNT, count + 1);
   const ct = entryAt(index);

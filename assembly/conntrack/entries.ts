@@ -27,6 +27,11 @@ const FREE_EXT_LINK = 0;
   return extBase + <usize>index * CT_EXT_SIZE;
 }
 
+/** Zeroes an entry 16 bytes at a time (memory.fill would be a call out of the WASM code in V8). */
+@inline function clearEntry(ct: usize): void {
+  for (let at: usize = 0; at < <usize>CT_SIZE; at += 16) v128.store(ct + at, i64x2.splat(0));
+}
+
 /** A fresh id for a conntrack or an expectation (conntrack -L id=; never 0). */
 export function nextId(): u32 {
   let id = cfgWord(CFG_CT_NEXT_ID) + 1;
@@ -55,7 +60,7 @@ export function allocEntry(): usize {
   }
   setCfgWord(CFG_CT_COUNT, count + 1);
   const ct = entryAt(index);
-  memory.fill(ct, 0, CT_SIZE);
+  clearEntry(ct);
   store<u32>(ct, nextId(), CT_ID);
   return ct;
 }

@@ -9,6 +9,7 @@ import {
   CT_EXPIRES, CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_SIZE, CTE_EXT, CX_ID, CX_MASTER,
 } from '../shared/layout';
 import { cfgWord, entriesBase, entryCapacity, extBase, extCapacity, setCfgWord } from './config';
+import { indexFollowPeak } from './table';
 
 // A free slot's link to the next free one lives in a field that means nothing once freed.
 const FREE_ENTRY_LINK = CT_EXPIRES;
@@ -24,6 +25,11 @@ const FREE_EXT_LINK = 0;
 
 @inline export function extAt(index: i32): usize {
   return extBase + <usize>index * CT_EXT_SIZE;
+}
+
+/** Zeroes an entry 16 bytes at a time (memory.fill would be a call out of the WASM code in V8). */
+@inline function clearEntry(ct: usize): void {
+  for (let at: usize = 0; at < <usize>CT_SIZE; at += 16) v128.store(ct + at, i64x2.splat(0));
 }
 
 /** A fresh id for a conntrack or an expectation (conntrack -L id=; never 0). */
@@ -50,10 +56,11 @@ export function allocEntry(): usize {
   } else {
     index = <i32>cfgWord(CFG_CT_HIGH);
     setCfgWord(CFG_CT_HIGH, <u32>index + 1);
+    indexFollowPeak();
   }
   setCfgWord(CFG_CT_COUNT, count + 1);
   const ct = entryAt(index);
-  memory.fill(ct, 0, CT_SIZE);
+  clearEntry(ct);
   store<u32>(ct, nextId(), CT_ID);
   return ct;
 }

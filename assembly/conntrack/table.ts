@@ -8,9 +8,23 @@
 // which it reads anyway (zone, timer). Half the bytes of a slot with the whole key: less memory per
 // connection and fewer cache and TLB misses at a million flows. Equal fingerprints imply the same
 // home slot, so a false match (checked on an entry that is not the one) is rare at this load.
-import { CT_EXPIRES, CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO } from '../shared/layout';
-import { indexBase, indexSlots } from './config';
+//
+// The slots in use grow with the peak of live entries (index-size.ts), up to the host's reservation
+// once the table can be full. Growing must not change what early_drop sees then: it scans the slots
+// after a new tuple's home, so the victim depends on where each key sits. Linear probing with
+// backward-shift deletion leaves every key where inserting the live keys in their insertion order
+// would have put it (as if deleted keys never were), so a table of a given size has one layout for
+// its live keys and their order. Keys enter the index at confirm, in the order of their ids (an
+// entry gets its id at creation, and at most one entry is unconfirmed at a time: the packet's
+// own); a rebuild reproduces that order by letting an older key take the slot of a younger one it
+// meets while probing, the younger one moving on (the result does not depend on the order the
+// entries are visited in). So at full size the index is slot for slot the one a never-grown index
+// would hold (test/ct-index-growth.test.ts checks it against a model).
+import { CFG_CT_HIGH, CFG_CT_NEXT_ID, CT_EXPIRES, CT_ID, CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO, CTSTATUS_CONFIRMED } from '../shared/layout';
+import { cfgWord, entryCapacity, indexBase, indexReserved, indexSlots, setIndexSlots } from './config';
 import { entryAt, entryIndex } from './entries';
+import { hasStatus, idOf } from './fields';
+import { indexSlotsFor } from './index-size';
 import { origPorts, replyDst, replyPorts, replySrc, zoneOf } from './tuple';
 
 const SLOT_SHIFT = 3; // CT_SLOT_SIZE
@@ -166,4 +180,57 @@ export function indexInsert(ct: usize): void {
 export function indexRemove(ct: usize): void {
   removeKey(originalFingerprint(ct), handleOf(ct, 0));
   removeKey(replyFingerprint(ct), handleOf(ct, 1));
+}
+
+/**
+ * How much older the key with `handle` is than any key yet to come: its entry's age in ids (ids
+ * count up, wrapping; the live ones span far less than 2^32), doubled, plus one for the ORIGINAL
+ * key, which an entry inserts before its REPLY key.
+ */
+function seniorityOf(handle: u32, nextId: u32): u64 {
+  const age = nextId - idOf(handleEntry(handle));
+  return (<u64>age << 1) | <u64>((handle & DIR_BIT) == 0 ? 1 : 0);
+}
+
+/** Inserts a key where inserting every key oldest first would have put it. */
+function insertBySeniority(fingerprint: u32, handle: u32, nextId: u32): void {
+  const mask = indexSlots - 1;
+  let slot = homeOf(fingerprint);
+  let seniority = seniorityOf(handle, nextId);
+  while (true) {
+    const at = slotAddress(slot);
+    const occupant = load<u64>(at);
+    const occupantHandle = <u32>(occupant >>> 32);
+    if (occupantHandle == 0) break;
+    const occupantSeniority = seniorityOf(occupantHandle, nextId);
+    if (occupantSeniority < seniority) {
+      // The younger key gives way and probes on from the next slot, as it would have arrived later.
+      store<u64>(at, (<u64>handle << 32) | fingerprint);
+      fingerprint = <u32>occupant;
+      handle = occupantHandle;
+      seniority = occupantSeniority;
+    }
+    slot = (slot + 1) & mask;
+  }
+  store<u64>(slotAddress(slot), (<u64>handle << 32) | fingerprint);
+}
+
+/** Rebuilds the index at `slots` slots from the confirmed entries (the index holds nothing else). */
+function rebuild(slots: u32): void {
+  setIndexSlots(slots);
+  memory.fill(indexBase, 0, <usize>slots << SLOT_SHIFT);
+  const nextId = cfgWord(CFG_CT_NEXT_ID);
+  const high = cfgWord(CFG_CT_HIGH);
+  for (let i: u32 = 0; i < high; i++) {
+    const ct = entryAt(<i32>i);
+    if (load<u32>(ct, CT_ID) == 0 || !hasStatus(ct, CTSTATUS_CONFIRMED)) continue;
+    insertBySeniority(originalFingerprint(ct), handleOf(ct, 0), nextId);
+    insertBySeniority(replyFingerprint(ct), handleOf(ct, 1), nextId);
+  }
+}
+
+/** Grows the index when the peak of live entries (CFG_CT_HIGH) has outgrown it. */
+export function indexFollowPeak(): void {
+  const slots = indexSlotsFor(cfgWord(CFG_CT_HIGH), entryCapacity, indexReserved);
+  if (slots > indexSlots) rebuild(slots);
 }

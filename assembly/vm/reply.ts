@@ -80,16 +80,18 @@ function writeReply(slot: usize, reply: usize, firstEvent: u32): void {
 }
 
 /**
- * After the original packet at `orig` was walked and its result written: if it was REJECTed,
- * builds the answer in `slot` (REPLY_SIZE bytes) and walks it. The packet state (packet.*,
- * hooks.*) is the reply's afterwards; the conntrack stage is handed back as the original left it,
- * so finishPacket reports the original.
+ * After the original packet at `orig` was walked and its result written: if it was REJECTed (or its
+ * TTL ran out), builds the answer in `slot` (REPLY_SIZE bytes) and walks it. The packet state
+ * (packet.*, hooks.*) is the reply's afterwards; the conntrack stage is handed back as the original
+ * left it, so finishPacket reports the original.
  */
 export function sendReply(orig: usize, slot: usize, tracking: bool): void {
+  // The host reads a reply slot only for an answered verdict (src/engine/reply.ts answered()), so
+  // the slots of all other packets are not written at all.
+  if (packet.verdict != V_REJECT && packet.verdict != V_TTL_EXCEEDED) return;
   memory.fill(slot, 0, RPL_RECORD);
   store<i32>(slot, -1, RPL_ENTRY);
   store<u8>(slot, 0xff, RPL_TABLE);
-  if (packet.verdict != V_REJECT && packet.verdict != V_TTL_EXCEEDED) return;
   const reply = slot + RPL_RECORD;
   const built = packet.verdict == V_REJECT ? buildReply(orig, packet.rejectKind, reply) : buildTimeExceeded(orig, reply);
   if (!built) {

@@ -459,7 +459,7 @@ export const CFG_CT_FLAGS = 41; // CTF_* bits
 export const CFG_CT_ENTRIES_PTR = 42; // CT_SIZE * CFG_CT_MAX bytes
 export const CFG_CT_MAX = 43; // nf_conntrack_max
 export const CFG_CT_INDEX_PTR = 44; // CT_SLOT_SIZE * CFG_CT_INDEX_SLOTS bytes
-export const CFG_CT_INDEX_SLOTS = 45; // a power of two, >= 4 * CFG_CT_MAX (2 keys per conntrack, load <= 0.5)
+export const CFG_CT_INDEX_SLOTS = 45; // reserved: a power of two, >= 4 * CFG_CT_MAX (2 keys per conntrack, load <= 0.5)
 export const CFG_CT_EXT_PTR = 46; // CT_EXT_SIZE * CFG_CT_EXT_MAX bytes (was: * CFG_CT_MAX; the pool is host-sized)
 export const CFG_CT_EXP_PTR = 47; // EXP_SIZE * CFG_CT_EXP_MAX bytes
 export const CFG_CT_EXP_MAX = 48; // nf_conntrack_expect_max
@@ -693,7 +693,9 @@ export const CXF_HAS_ZONE = 2;
 export const CXF_MASTER_HELPER_SHIFT = 8; // (added) CX_FLAGS bits 8..15: HELPER_* of the master (what
 //                                          `-m helper` tests for an expected connection, §0)
 
-// Index: open addressing over CFG_CT_INDEX_SLOTS slots of CT_SLOT_SIZE bytes; each live conntrack
+// Index: open addressing over CFG_CT_INDEX_SLOTS slots of CT_SLOT_SIZE bytes reserved; the slots in
+// use grow with the peak of live conntracks (assembly/conntrack/index-size.ts) and are the whole
+// reservation once that peak reaches CFG_CT_MAX (the only time the table can be full). Each live conntrack
 // has two keys (ORIGINAL tuple and REPLY tuple) so a packet in either direction finds it.
 export const CT_SLOT_SIZE = 8; // u32 fingerprint (upper half of the tuple's 64-bit hash; its low bits
 //                                are the home slot), u32 dir << 31 | (entry + 1) (0 = empty slot); the
@@ -892,8 +894,9 @@ export const CL_IFACE_PATTERNS_MAX = 32;
 // original's. It carries the original's conntrack as RELATED in the opposite direction
 // (nf_ct_attach: no lookup, no confirm); an original without a conntrack leaves the reply to the
 // conntrack stage in OUTPUT. The host gives one REPLY_SIZE slot per packet of the batch, parallel
-// to the results; RPL_KIND 0 means no reply was sent (RPL_NONE says why when the packet was
-// rejected).
+// to the results. The core writes a packet's slot only when its verdict is REJECT or TTL_EXCEEDED
+// (the only ones the host reads it for); there RPL_KIND 0 means no reply was sent (RPL_NONE says
+// why). Other packets' slots hold whatever an earlier batch left.
 export const CFG_REPLIES_PTR = 65; // REPLY_SIZE bytes per packet record of the batch
 export const REPLY_SIZE = 320;
 export const RPL_KIND = 0; // u8, RK_*

@@ -1,0 +1,153 @@
+// An EvaluatedRecordWriter (record-writer.ts) over the compact machinery: each run of evaluated
+// packets is copied out of the core once (CompactBuilder), tallied and filtered by the codes of
+// its results (no record object), and encoded by the compact encoder of the format at take().
+// The bytes are those recordEncoder writes for the same records (test/fused-*.test.ts).
+import { RES_CTSTATE, RES_ENTRY, RES_SIZE, RES_VERDICT } from '../../assembly/shared/layout.js';
+import { CompactBuilder, compactLabels, type CompactBatch, type CompactLabels } from '../engine/compact.js';
+import { ctstateName, VERDICT_NAMES } from '../engine/names.js';
+import type { ResultDecoder } from '../engine/result.js';
+import { compactEncoder, type CompactRecordEncoder } from './compact-encoder.js';
+import type { RecordFormat } from './encode.js';
+import type { RecordFilter } from './only.js';
+import { outputRecord, type OutputRecord } from './record.js';
+import type { EvaluatedRecordWriter, RecordTally, RecordWriterOptions } from './record-writer.js';
+
+/** Packets of one packets() call that are to be written: all, or those `kept` marks. */
+interface PacketRun {
+  batch: CompactBatch;
+  firstNumber: number;
+  kept?: Uint8Array;
+}
+
+export class CompactRecordWriter implements EvaluatedRecordWriter {
+  written = 0;
+  private readonly labels: CompactLabels;
+  private readonly encoder: CompactRecordEncoder;
+  /** Packets tallied but not yet passed on, by head key (headKey), in the order first seen. */
+  private readonly pending = new Map<number, number>();
+  /** Whether --only keeps a (verdict, ctstate) pair: 1 yes, 2 no, 0 not known yet. */
+  private readonly keeps = new Uint8Array(1 << 16);
+  /** What the chunk holds, in order: runs of packets and records made elsewhere. */
+  private pieces: Array<PacketRun | OutputRecord> = [];
+  private chunkRecords = 0;
+
+  constructor(
+    private readonly format: RecordFormat,
+    private readonly decoder: ResultDecoder,
+    private readonly options: RecordWriterOptions = {},
+  ) {
+    this.labels = compactLabels(decoder);
+    this.encoder = compactEncoder(format, this.labels);
+  }
+
+  begin(): void {
+    this.pieces = [];
+    this.chunkRecords = 0;
+  }
+
+  packets(view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number, firstNumber: number): void {
+    const builder = new CompactBuilder(count, this.decoder);
+    builder.add(view, bytes, res, pkt, reply, count, events);
+    const batch = builder.finish();
+    const { tally, only } = this.options;
+    const kept = only ? new Uint8Array(count) : undefined;
+    const keptCount = tally || only ? this.tallyAndFilter(batch, firstNumber, kept) : count;
+    if (keptCount > 0) this.pieces.push({ batch, firstNumber, kept });
+    this.chunkRecords += keptCount;
+    this.written += keptCount;
+  }
+
+  /** Tallies the packets of `batch` and marks in `kept` those --only keeps; returns how many (all without --only). */
+  private tallyAndFilter(batch: CompactBatch, firstNumber: number, kept: Uint8Array | undefined): number {
+    const { tally, only } = this.options;
+    const r = batch.results;
+    let keptCount = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const full = batch.special.size > 0 ? batch.special.get(i) : undefined;
+      let keep: boolean;
+      if (full) {
+        // Decoded in full (reassembly, logs, answers): tallied as a record, for the summary's fragment bookkeeping.
+        const rec = outputRecord(firstNumber + i, full);
+        if (tally) {
+          this.flushTally(tally);
+          tally.add(rec);
+        }
+        keep = !only || only(rec);
+      } else {
+        const at = i * RES_SIZE;
+        const verdict = r[at + RES_VERDICT];
+        const ctstate = r[at + RES_CTSTATE];
+        if (tally) {
+          const entry = r[at + RES_ENTRY] | (r[at + RES_ENTRY + 1] << 8) | (r[at + RES_ENTRY + 2] << 16) | (r[at + RES_ENTRY + 3] << 24);
+          const key = headKey(verdict, ctstate, entry < 0 ? -1 : entry);
+          this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+        }
+        keep = !only || this.keptHead(only, verdict, ctstate);
+      }
+      if (keep) {
+        if (kept) kept[i] = 1;
+        keptCount++;
+      }
+    }
+    if (tally) this.flushTally(tally);
+    return keptCount;
+  }
+
+  record(rec: OutputRecord): void {
+    this.options.tally?.add(rec);
+    if (this.options.only && !this.options.only(rec)) return;
+    this.pieces.push(rec);
+    this.chunkRecords++;
+    this.written++;
+  }
+
+  take(): Uint8Array | string {
+    if (this.chunkRecords === 0) return this.format === 'msgpack' ? new Uint8Array(0) : '';
+    const encoder = this.encoder;
+    encoder.begin(this.chunkRecords);
+    for (const piece of this.pieces) {
+      if (!('batch' in piece)) {
+        encoder.record(piece);
+        continue;
+      }
+      const { batch, firstNumber, kept } = piece;
+      for (let i = 0; i < batch.count; i++) if (!kept || kept[i]) encoder.packet(firstNumber + i, batch, i);
+    }
+    this.pieces = [];
+    this.chunkRecords = 0;
+    return encoder.take();
+  }
+
+  /** Passes the pending counts on, in the order their heads were first seen (so the summary lists them as record by record). */
+  private flushTally(tally: RecordTally): void {
+    if (this.pending.size === 0) return;
+    for (const [key, count] of this.pending) {
+      const entry = Math.floor(key / HEAD_ENTRY) - 1;
+      tally.addCounts(verdictName(key & 0xff), ctstateName((key >>> 8) & 0xff), entry >= 0 ? this.labels.decidedLabel[entry] : undefined, count);
+    }
+    this.pending.clear();
+  }
+
+  /** Whether --only keeps a packet of these codes (what the filter says of its record's verdict and ctstate). */
+  private keptHead(only: RecordFilter, verdict: number, ctstate: number): boolean {
+    const code = (verdict << 8) | ctstate;
+    if (this.keeps[code] === 0) {
+      const keep = only.verdicts.has(verdictName(verdict)) || only.ctstates.has(ctstateName(ctstate) ?? '');
+      this.keeps[code] = keep ? 1 : 2;
+    }
+    return this.keeps[code] === 1;
+  }
+}
+
+/** Multiplier of the entry in a head key: below it, the verdict and ctstate codes (a byte each). */
+const HEAD_ENTRY = 1 << 16;
+
+/** Verdict, ctstate and deciding entry (-1: none) as one number (a small integer for rulesets of any real size). */
+function headKey(verdict: number, ctstate: number, entry: number): number {
+  return (entry + 1) * HEAD_ENTRY + (ctstate << 8) + verdict;
+}
+
+/** The verdict a record states for the core's code (compactRecordHead's reading). */
+function verdictName(code: number): string {
+  return VERDICT_NAMES[code] ?? 'DROP';
+}

@@ -13,6 +13,9 @@ import { parseRuleset } from '../src/ruleset/load.js';
 import { concat } from './capture-support.js';
 import { tempDir } from './classify-support.js';
 import { HOST, mixedFrames, recordPath, RULES, writePcap, writePcapng } from './fused-support.js';
+import { classifyInput } from '../src/node/stream.js';
+import { openInput } from '../src/node/inputs.js';
+import { classifyCaptureInPlace } from '../src/node/fused-capture.js';
 
 const dir = tempDir();
 const engineFor = () => Engine.create(parseRuleset(RULES, 'rules'), HOST);
@@ -105,6 +108,20 @@ test('input is read only as the output is asked for, and chunks fed in give what
 
   const again = await engineFor();
   assert.is(await fusedJsonl(again, CaptureParser.onEngine(again, { inInterface: 'eth0' }), pieces(file, 7_777)), text);
+});
+
+test('progress: after each batch, the records so far and the input offset the record path reports', async () => {
+  const path = writePcapng(dir, 'progress.pcapng', mixedFrames(9_000, 11));
+  const expected: Array<[number, number | undefined]> = [];
+  let records = 0;
+  for await (const batch of classifyInput(await engineFor(), await openInput(path, { inInterface: 'eth0' }))) expected.push([(records += batch.records.length), batch.inputOffset]);
+  assert.ok(expected.length >= 3, 'several batches');
+  const engine = await engineFor();
+  const input = await openInput(path, { inInterface: 'eth0' });
+  if (input.kind !== 'capture') throw new Error('not a capture');
+  const got: Array<[number, number | undefined]> = [];
+  for await (const chunk of classifyCaptureInPlace(engine, input, new CompactRecordWriter('msgpack', engine.resultDecoder))) got.push([chunk.records, chunk.inputOffset]);
+  assert.equal(got, expected);
 });
 
 test.run();

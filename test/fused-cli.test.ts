@@ -10,6 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyCommand, type ClassifyOptions } from '../src/node/commands/classify.js';
 import { RECORD_FORMATS } from '../src/output/encode.js';
+import { Engine } from '../src/engine/engine.js';
+import { hostModelFromObject } from '../src/host/load.js';
+import { openInput } from '../src/node/inputs.js';
+import { classifyInput } from '../src/node/stream.js';
+import { Summary } from '../src/node/summary.js';
+import { parseRuleset } from '../src/ruleset/load.js';
 import { fixture, tempDir } from './classify-support.js';
 import { HOST_ADDRESS, mixedFrames, RULES, writePcapng } from './fused-support.js';
 
@@ -90,6 +96,23 @@ test('stdin: the fused path reads the capture from a pipe as from the file', () 
   assert.is(fromStdin.status, 0);
   assert.is(fromStdin.stdout, fromFile.stdout);
   assert.is(fromStdin.stderr, fromFile.stderr.replace(`(${path})`, '(stdin)'));
+});
+
+test('the compact path (JSON lines) tallies held fragments as the record path does', async () => {
+  const from = { in: 'eth0', src: '192.0.2.7', dst: HOST_ADDRESS, proto: 'udp' };
+  const lines = [1, 2, 3].flatMap((id) => [
+    { ...from, ts: id, sport: 1000 + id, dport: 53, id, mf: true, len: 1500 },
+    ...(id === 2 ? [] : [{ ...from, ts: id + 0.1, id, frag_offset: 185, len: 520 }]),
+  ]);
+  const path = join(dir, 'fragments.jsonl');
+  writeFileSync(path, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  const summary = await classifyCommand(path, { rules, host, quiet: true, records: join(dir, 'fragments.out') });
+  const reference = new Summary();
+  for await (const batch of classifyInput(await Engine.create(parseRuleset(RULES, 'rules'), hostModelFromObject(JSON.parse(readFileSync(host, 'utf8')))), await openInput(path))) {
+    for (const rec of batch.records) reference.add(rec);
+  }
+  assert.equal(summary.heldAtEnd(), { datagrams: 1, fragments: 1 });
+  assert.equal(summary.heldAtEnd(), reference.heldAtEnd());
 });
 
 test.run();

@@ -25,7 +25,7 @@ import { classifyInput, classifyInputCompact, createClassifier, finishedRun, ope
 import { compactEncoder } from '../../output/compact-encoder.js';
 import { compactRecordHead, type RecordHead } from '../../output/compact-record.js';
 import { CompactRecordWriter } from '../../output/compact-writer.js';
-import type { OutputRecord } from '../../output/record.js';
+import { outputRecord, type OutputRecord } from '../../output/record.js';
 import type { EvaluatedRecordWriter, RecordWriterOptions } from '../../output/record-writer.js';
 import { Engine } from '../../engine/engine.js';
 import { classifyCaptureInPlace } from '../fused-capture.js';
@@ -162,10 +162,11 @@ async function writeCompact(classifier: Classifier, input: Input, inputOpts: Cla
     let keptCount = 0;
     for (let pos = 0; pos < batch.count; pos++) {
       const packet = batch.packetOf[pos];
-      const rec =
-        packet < 0
-          ? batch.others.get(pos)!
-          : compactRecordHead(batch.first + pos, sources[sourceOf ? sourceOf[packet] : 0], localIndex ? localIndex[packet] : packet, labels, head);
+      const source = packet < 0 ? undefined : sources[sourceOf ? sourceOf[packet] : 0];
+      const local = localIndex ? localIndex[packet] : packet;
+      // Packets decoded in full are tallied as whole records: the summary follows their reassembly state (held fragments).
+      const full = source?.special.get(local);
+      const rec = !source ? batch.others.get(pos)! : full ? outputRecord(batch.first + pos, full) : compactRecordHead(batch.first + pos, source, local, labels, head);
       summary.add(rec as OutputRecord);
       const keep = !only || only(rec as OutputRecord);
       kept[pos] = keep ? 1 : 0;

@@ -62,6 +62,9 @@ export class CompactRecordWriter implements EvaluatedRecordWriter {
     const { tally, only } = this.options;
     const r = batch.results;
     let keptCount = 0;
+    // Consecutive packets mostly share their head: counted as a run, put in `pending` when it ends.
+    let runKey = -1;
+    let runLength = 0;
     for (let i = 0; i < batch.count; i++) {
       const full = batch.special.size > 0 ? batch.special.get(i) : undefined;
       let keep: boolean;
@@ -69,6 +72,8 @@ export class CompactRecordWriter implements EvaluatedRecordWriter {
         // Decoded in full (reassembly, logs, answers): tallied as a record, for the summary's fragment bookkeeping.
         const rec = outputRecord(firstNumber + i, full);
         if (tally) {
+          this.countRun(runKey, runLength);
+          runLength = 0;
           this.flushTally(tally);
           tally.add(rec);
         }
@@ -80,7 +85,12 @@ export class CompactRecordWriter implements EvaluatedRecordWriter {
         if (tally) {
           const entry = r[at + RES_ENTRY] | (r[at + RES_ENTRY + 1] << 8) | (r[at + RES_ENTRY + 2] << 16) | (r[at + RES_ENTRY + 3] << 24);
           const key = headKey(verdict, ctstate, entry < 0 ? -1 : entry);
-          this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+          if (key !== runKey) {
+            this.countRun(runKey, runLength);
+            runKey = key;
+            runLength = 0;
+          }
+          runLength++;
         }
         keep = !only || this.keptHead(only, verdict, ctstate);
       }
@@ -89,8 +99,15 @@ export class CompactRecordWriter implements EvaluatedRecordWriter {
         keptCount++;
       }
     }
-    if (tally) this.flushTally(tally);
+    if (tally) {
+      this.countRun(runKey, runLength);
+      this.flushTally(tally);
+    }
     return keptCount;
+  }
+
+  private countRun(key: number, length: number): void {
+    if (length > 0) this.pending.set(key, (this.pending.get(key) ?? 0) + length);
   }
 
   record(rec: OutputRecord): void {

@@ -59,50 +59,57 @@ export class CompactRecordWriter implements EvaluatedRecordWriter {
 
   /** Tallies the packets of `batch` and marks in `kept` those --only keeps; returns how many (all without --only). */
   private tallyAndFilter(batch: CompactBatch, firstNumber: number, kept: Uint8Array | undefined): number {
+    // The rare packets decoded in full are handled here, out of the hot loop (tallyCodes), which
+    // V8 would otherwise deoptimize each time one came along (a branch it has no feedback for).
+    // CompactBuilder adds them in index order.
+    let keptCount = 0;
+    let from = 0;
+    for (const [i, full] of batch.special) {
+      keptCount += this.tallyCodes(batch, from, i, kept);
+      const rec = outputRecord(firstNumber + i, full);
+      if (this.options.tally) {
+        this.flushTally(this.options.tally);
+        this.options.tally.add(rec);
+      }
+      if (!this.options.only || this.options.only(rec)) {
+        if (kept) kept[i] = 1;
+        keptCount++;
+      }
+      from = i + 1;
+    }
+    keptCount += this.tallyCodes(batch, from, batch.count, kept);
+    if (this.options.tally) this.flushTally(this.options.tally);
+    return keptCount;
+  }
+
+  /** tallyAndFilter for packets `from` .. `to` of `batch`, none of them decoded in full: by the codes of their results. */
+  private tallyCodes(batch: CompactBatch, from: number, to: number, kept: Uint8Array | undefined): number {
     const { tally, only } = this.options;
     const r = batch.results;
     let keptCount = 0;
     // Consecutive packets mostly share their head: counted as a run, put in `pending` when it ends.
     let runKey = -1;
     let runLength = 0;
-    for (let i = 0; i < batch.count; i++) {
-      const full = batch.special.size > 0 ? batch.special.get(i) : undefined;
-      let keep: boolean;
-      if (full) {
-        // Decoded in full (reassembly, logs, answers): tallied as a record, for the summary's fragment bookkeeping.
-        const rec = outputRecord(firstNumber + i, full);
-        if (tally) {
+    for (let i = from; i < to; i++) {
+      const at = i * RES_SIZE;
+      const verdict = r[at + RES_VERDICT];
+      const ctstate = r[at + RES_CTSTATE];
+      if (tally) {
+        const entry = r[at + RES_ENTRY] | (r[at + RES_ENTRY + 1] << 8) | (r[at + RES_ENTRY + 2] << 16) | (r[at + RES_ENTRY + 3] << 24);
+        const key = headKey(verdict, ctstate, entry < 0 ? -1 : entry);
+        if (key !== runKey) {
           this.countRun(runKey, runLength);
+          runKey = key;
           runLength = 0;
-          this.flushTally(tally);
-          tally.add(rec);
         }
-        keep = !only || only(rec);
-      } else {
-        const at = i * RES_SIZE;
-        const verdict = r[at + RES_VERDICT];
-        const ctstate = r[at + RES_CTSTATE];
-        if (tally) {
-          const entry = r[at + RES_ENTRY] | (r[at + RES_ENTRY + 1] << 8) | (r[at + RES_ENTRY + 2] << 16) | (r[at + RES_ENTRY + 3] << 24);
-          const key = headKey(verdict, ctstate, entry < 0 ? -1 : entry);
-          if (key !== runKey) {
-            this.countRun(runKey, runLength);
-            runKey = key;
-            runLength = 0;
-          }
-          runLength++;
-        }
-        keep = !only || this.keptHead(only, verdict, ctstate);
+        runLength++;
       }
-      if (keep) {
+      if (!only || this.keptHead(only, verdict, ctstate)) {
         if (kept) kept[i] = 1;
         keptCount++;
       }
     }
-    if (tally) {
-      this.countRun(runKey, runLength);
-      this.flushTally(tally);
-    }
+    this.countRun(runKey, runLength);
     return keptCount;
   }
 

@@ -55,8 +55,14 @@ export interface FrameInfo {
 }
 
 const STATUS: readonly FrameStatus[] = ['ipv4', 'ipv6', 'arp', 'non-ip', 'truncated', 'malformed', 'other-host'];
+
+/** The status of an FS_* code. */
+export function frameStatusName(code: number): FrameStatus {
+  return STATUS[code] ?? 'malformed';
+}
 const HOOK_NAMES = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
-const NO_RECORD = 0xffffffff;
+/** FR_RECORD of a frame without a packet record. */
+export const NO_RECORD = 0xffffffff;
 const NO_INTERFACE = 0xffff;
 const NO_HOOK = 0xff;
 
@@ -118,7 +124,7 @@ export function decodeFrameInfo(view: DataView, at: number, index: number, arena
     caplen: view.getUint32(at + FR_CAPLEN, true),
     length: view.getUint32(at + FR_LENGTH, true),
     linkType: view.getUint16(at + FR_LINKTYPE, true),
-    status: STATUS[status] ?? 'malformed',
+    status: frameStatusName(status),
   };
   const record = view.getUint32(at + FR_RECORD, true);
   if (status === FS_IPV4 && record !== NO_RECORD) info.record = record;

@@ -1,12 +1,14 @@
 // The capture reader: pcap or pcapng bytes in, batches of packet records out. Framing and header
-// parsing run in WASM (assembly/wire/) over an input buffer inside the parser's own instance of
-// the core; this class feeds the buffer, drains the outputs and keeps the state that spans chunks
-// (the rest lives in the context block). Host-neutral: no Node APIs.
+// parsing run in WASM (assembly/wire/) over an input buffer inside an instance of the core — the
+// parser's own (create), or an engine's (onEngine), whose evaluate() then reads the records where
+// they were parsed; this class feeds the buffer, drains the outputs and keeps the state that spans
+// chunks (the rest lives in the context block). Host-neutral: no Node APIs.
 //
 // Use: for (const batch of parser.feed(chunk)) ...; then for (const batch of parser.end()) ...
 // Each batch holds up to `batchSize` frames; every frame of the capture appears in exactly one
 // batch, in file order, with its outcome (frames.ts). A generator must be run to its end before
-// the next call.
+// the next call. The *InPlace forms yield batches left in the core's memory (in-place.ts), valid
+// until their generator is resumed.
 import {
   FMT_PCAP, FMT_PCAPNG, IF_FLAGS, IF_LINKTYPE, IF_NAME, IF_NAME_LEN, IF_NAME_MAX, IF_RECORD_NAME,
   IF_SIZE, IF_SNAPLEN, IF_TSRESOL, IFF_NAMED, IM_INDEX, IM_NAME, IM_SIZE, PCAPNG_MAX_BLOCK,
@@ -14,17 +16,19 @@ import {
   X_ERROR_DETAIL, X_ERROR_OFFSET, X_FORMAT, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_PTR, X_IFACE_COUNT,
   X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN, X_IN_POS, X_IN_PTR,
   X_LINKTYPE, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
-  X_REC_PTR, X_SECTION, XO_IGNORE_IP_CSUM, XO_VLAN_NAMES, FR_SIZE,
+  X_REC_PTR, X_SECTION, XO_IGNORE_IP_CSUM, XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
+  FR_OFFSET, FR_STATUS, FF_IFINDEX_IN, FF_IFINDEX_OUT, FF_IP_CSUM_UNSET,
 } from '../../assembly/wire/abi.js';
 import { PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE } from '../../assembly/shared/layout.js';
 import { ensureMemory } from '../engine/arena.js';
 import type { CoreSource } from '../engine/load-wasm.js';
 import { interfaceNameBytes } from '../host/ifname.js';
-import { planAreas, type Areas } from './areas.js';
+import { reserveAreas, reserveBuffers, type Areas, type Buffers, type ReserveMemory } from './areas.js';
 import { CaptureError } from './errors.js';
 import { wireErrorText } from './error-text.js';
-import { decodeFrameInfo, type FrameInfo, type FrameStatus } from './frames.js';
-import { instantiateWire, type WireExports } from './wire-core.js';
+import { decodeFrameInfo, frameStatusName, type FrameInfo, type FrameStatus } from './frames.js';
+import type { InPlaceBatch } from './in-place.js';
+import { instantiateWire, wireExportsOf, type WireExports } from './wire-core.js';
 
 export interface CaptureOptions {
   /** In-interface of packets whose capture names none (pcap, SLL, unnamed pcapng interfaces): --in. */
@@ -61,6 +65,12 @@ export interface CaptureBatch {
   count: number;
   /** One per frame, in file order; evaluated frames name their record. */
   frames: FrameInfo[];
+}
+
+/** An instance of the core to share (an Engine): its exports, and blocks of its memory reserved for the parser. */
+export interface SharedCore {
+  readonly coreExports: object;
+  reserve(bytes: number): number;
 }
 
 export interface CaptureInterface {
@@ -123,23 +133,53 @@ export class CaptureParser {
 
   private constructor(
     private readonly core: WireExports,
-    private areas: Areas,
+    private readonly reserve: ReserveMemory,
+    private readonly areas: Areas,
+    private buffers: Buffers,
     private readonly options: CaptureOptions,
   ) {
     this.renames = new Map(entriesOf(options.interfaceNames));
     this.ifindexNames = new Map(entriesOf(options.ifindexNames).map(([k, v]) => [Number(k), v]));
   }
 
+  /** A parser in an instance of the core of its own. */
   static async create(options: CaptureOptions = {}): Promise<CaptureParser> {
+    const core = await instantiateWire(options.wasm);
+    let next = core.heapBase();
+    const reserve = (bytes: number): number => {
+      const at = (next + 15) & ~15;
+      next = at + bytes;
+      ensureMemory(core.memory, next);
+      return at;
+    };
+    return CaptureParser.build(core, reserve, options);
+  }
+
+  /**
+   * A parser whose areas are blocks of `engine`'s memory (Engine.reserve), so that the engine
+   * evaluates its records in place (the *InPlace batches, Engine.evaluateInPlace).
+   */
+  static onEngine(engine: SharedCore, options: Omit<CaptureOptions, 'wasm'> = {}): CaptureParser {
+    return CaptureParser.build(wireExportsOf(engine.coreExports), (bytes) => engine.reserve(bytes), options);
+  }
+
+  private static build(core: WireExports, reserve: ReserveMemory, options: CaptureOptions): CaptureParser {
     const batch = Math.min(MAX_BATCH, Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH)));
     const input = Math.max(MIN_BUFFER, Math.floor(options.bufferSize ?? DEFAULT_BUFFER));
     const ifindexEntries = entriesOf(options.ifindexNames);
-    const core = await instantiateWire(options.wasm);
-    const areas = planAreas(core.heapBase(), { batch, ifmapEntries: ifindexEntries.length, interfaces: MAX_INTERFACES, input });
-    ensureMemory(core.memory, areas.end);
-    const parser = new CaptureParser(core, areas, options);
+    const areas = reserveAreas(reserve, { batch, ifmapEntries: ifindexEntries.length, interfaces: MAX_INTERFACES });
+    const buffers = reserveBuffers(reserve, input);
+    const parser = new CaptureParser(core, reserve, areas, buffers, options);
     parser.setUp(ifindexEntries);
     return parser;
+  }
+
+  /** Where the parser's blocks are in the core's memory (tests check they overlap nothing). */
+  get memoryBlocks(): ReadonlyArray<{ start: number; end: number }> {
+    return [
+      { start: this.areas.ctx, end: this.areas.end },
+      { start: this.buffers.arena, end: this.buffers.end },
+    ];
   }
 
   private setUp(ifindexEntries: Array<[string, string]>): void {
@@ -169,9 +209,9 @@ export class CaptureParser {
   }
 
   private pointAtBuffers(): void {
-    this.setWord(X_IN_PTR, this.areas.input);
-    this.setWord(X_PAY_PTR, this.areas.arena);
-    this.setWord(X_PAY_CAP, this.areas.sizes.input);
+    this.setWord(X_IN_PTR, this.buffers.input);
+    this.setWord(X_PAY_PTR, this.buffers.arena);
+    this.setWord(X_PAY_CAP, this.buffers.size);
   }
 
   // ---- memory access (views are re-made: memory.grow detaches them)
@@ -199,33 +239,61 @@ export class CaptureParser {
   writable(maxBytes = Infinity): Uint8Array {
     this.compact();
     const used = this.word(X_IN_LEN);
-    const free = this.areas.sizes.input - used;
-    return new Uint8Array(this.core.memory.buffer, this.areas.input + used, Math.min(free, maxBytes));
+    const free = this.buffers.size - used;
+    return new Uint8Array(this.core.memory.buffer, this.buffers.input + used, Math.min(free, maxBytes));
   }
 
   /** Parses the `bytes` just written into writable(). */
-  *commit(bytes: number): Generator<CaptureBatch> {
-    this.checkUsable();
-    if (!Number.isInteger(bytes) || bytes < 0 || this.word(X_IN_LEN) + bytes > this.areas.sizes.input) {
-      throw new RangeError(`commit(${bytes}): more than writable() offered`);
-    }
-    this.bytesIn += bytes;
-    this.setWord(X_IN_LEN, this.word(X_IN_LEN) + bytes);
-    yield* this.run();
+  commit(bytes: number): Generator<CaptureBatch> {
+    return this.commitWith(bytes, this.takeBatch);
+  }
+
+  /** commit(), the batches left in the core's memory. */
+  commitInPlace(bytes: number): Generator<InPlaceBatch> {
+    return this.commitWith(bytes, this.inPlaceBatch);
   }
 
   /**
    * Copies `chunk` in (in pieces when it is larger than the buffer) and parses it. Leaving the
    * loop over its batches early would lose the rest of the chunk: the parser then refuses to go on.
    */
-  *feed(chunk: Uint8Array): Generator<CaptureBatch> {
+  feed(chunk: Uint8Array): Generator<CaptureBatch> {
+    return this.feedWith(chunk, this.takeBatch);
+  }
+
+  /** feed(), the batches left in the core's memory. */
+  feedInPlace(chunk: Uint8Array): Generator<InPlaceBatch> {
+    return this.feedWith(chunk, this.inPlaceBatch);
+  }
+
+  /** No more input: the last batch, and a warning if the file was cut inside a record or block. */
+  end(): Generator<CaptureBatch> {
+    return this.endWith(this.takeBatch);
+  }
+
+  /** end(), the last batch left in the core's memory. */
+  endInPlace(): Generator<InPlaceBatch> {
+    return this.endWith(this.inPlaceBatch);
+  }
+
+  private *commitWith<T>(bytes: number, take: () => T): Generator<T> {
+    this.checkUsable();
+    if (!Number.isInteger(bytes) || bytes < 0 || this.word(X_IN_LEN) + bytes > this.buffers.size) {
+      throw new RangeError(`commit(${bytes}): more than writable() offered`);
+    }
+    this.bytesIn += bytes;
+    this.setWord(X_IN_LEN, this.word(X_IN_LEN) + bytes);
+    yield* this.run(take);
+  }
+
+  private *feedWith<T>(chunk: Uint8Array, take: () => T): Generator<T> {
     let done = 0;
     try {
       while (done < chunk.length) {
         const space = this.writable(chunk.length - done);
         space.set(chunk.subarray(done, done + space.length));
         done += space.length;
-        yield* this.commit(space.length);
+        yield* this.commitWith(space.length, take);
       }
     } finally {
       if (done < chunk.length && !this.failed) {
@@ -234,8 +302,7 @@ export class CaptureParser {
     }
   }
 
-  /** No more input: the last batch, and a warning if the file was cut inside a record or block. */
-  *end(): Generator<CaptureBatch> {
+  private *endWith<T>(take: () => T): Generator<T> {
     this.checkUsable();
     this.ended = true;
     const format = this.word(X_FORMAT);
@@ -249,7 +316,7 @@ export class CaptureParser {
       const unit = format === FMT_PCAP ? 'packet record' : 'block';
       this.warn(`capture truncated: the last ${unit} is incomplete (${left}${need > 0 ? ` of ${need}` : ''} bytes); frames up to the cut were read`, this.truncatedAt);
     }
-    if (this.word(X_FRAME_COUNT) > 0) yield this.takeBatch();
+    if (this.word(X_FRAME_COUNT) > 0) yield* this.drain(take);
   }
 
   get summary(): CaptureSummary {
@@ -278,23 +345,23 @@ export class CaptureParser {
     return this.view().getFloat64(this.areas.ctx + X_IN_BASE, true) + this.word(X_IN_POS);
   }
 
-  private *run(): Generator<CaptureBatch> {
+  private *run<T>(take: () => T): Generator<T> {
     for (;;) {
       const status = this.core.wireParse(this.areas.ctx);
       if (status === WS_OUTPUT_FULL) {
         if (this.word(X_FRAME_COUNT) === 0) throw new Error('capture parser: output areas too small for one frame');
-        yield this.takeBatch();
+        yield* this.drain(take);
       } else if (status === WS_INTERFACE) {
         this.describeInterface();
       } else if (status === WS_ERROR) {
         const offset = this.view().getFloat64(this.areas.ctx + X_ERROR_OFFSET, true);
         this.failed = new CaptureError(wireErrorText(this.word(X_ERROR), this.word(X_ERROR_DETAIL)), offset);
-        if (this.word(X_FRAME_COUNT) > 0) yield this.takeBatch();
+        if (this.word(X_FRAME_COUNT) > 0) yield* this.drain(take);
         throw this.failed;
       } else if (status === WS_NEED_INPUT) {
         const need = this.word(X_NEED);
-        if (need > this.areas.sizes.input) {
-          if (this.word(X_FRAME_COUNT) > 0) yield this.takeBatch();
+        if (need > this.buffers.size) {
+          if (this.word(X_FRAME_COUNT) > 0) yield* this.drain(take);
           this.growInput(need);
         }
         return;
@@ -309,7 +376,7 @@ export class CaptureParser {
     const pos = this.word(X_IN_POS);
     if (pos === 0) return;
     const len = this.word(X_IN_LEN);
-    const input = this.areas.input;
+    const input = this.buffers.input;
     this.bytes().copyWithin(input, input + pos, input + len);
     const view = this.view();
     view.setFloat64(this.areas.ctx + X_IN_BASE, view.getFloat64(this.areas.ctx + X_IN_BASE, true) + pos, true);
@@ -317,22 +384,37 @@ export class CaptureParser {
     this.setWord(X_IN_POS, 0);
   }
 
-  /** A unit larger than the buffer: a larger buffer (and arena), the pending input moved along. */
+  /**
+   * A unit larger than the buffer: a larger buffer and arena in a new block (the old one is left
+   * unused), the pending input moved along.
+   */
   private growInput(need: number): void {
     if (need > PCAPNG_MAX_BLOCK + 64) throw new Error(`capture parser: a unit of ${need} bytes`);
     this.compact();
-    const old = this.areas;
-    const size = Math.ceil(Math.max(need, 2 * old.sizes.input) / MIN_BUFFER) * MIN_BUFFER;
-    const areas = planAreas(this.core.heapBase(), { ...old.sizes, input: size });
-    ensureMemory(this.core.memory, areas.end);
-    this.bytes().copyWithin(areas.input, old.input, old.input + this.word(X_IN_LEN));
-    this.areas = areas;
+    const old = this.buffers;
+    const size = Math.ceil(Math.max(need, 2 * old.size) / MIN_BUFFER) * MIN_BUFFER;
+    const buffers = reserveBuffers(this.reserve, size);
+    this.bytes().copyWithin(buffers.input, old.input, old.input + this.word(X_IN_LEN));
+    this.buffers = buffers;
     this.pointAtBuffers();
   }
 
-  /** The outputs of the frames parsed so far, copied out; the areas are reset for the next ones. */
+  /** The batch of the frames parsed so far, as `take` makes it; the areas are reset once it was used. */
+  private *drain<T>(take: () => T): Generator<T> {
+    try {
+      yield take.call(this);
+    } finally {
+      this.setWord(X_REC_COUNT, 0);
+      this.setWord(X_FRAME_COUNT, 0);
+      this.setWord(X_PAY_USED, 0);
+    }
+  }
+
+  /** The outputs of the frames parsed so far, copied out. */
   private takeBatch(): CaptureBatch {
-    const { records: recordArea, frames: frameArea, arena } = this.areas;
+    const { records: recordArea, frames: frameArea } = this.areas;
+    const arena = this.buffers.arena;
+    const first = this.noteOutputs();
     const count = this.word(X_REC_COUNT);
     const frameCount = this.word(X_FRAME_COUNT);
     const bytes = this.bytes();
@@ -344,21 +426,46 @@ export class CaptureParser {
       if (recordView.getUint32(rec + PKT_PAYLOAD_LEN, true) > 0) {
         recordView.setUint32(rec + PKT_PAYLOAD_PTR, recordView.getUint32(rec + PKT_PAYLOAD_PTR, true) - arena, true);
       }
-      if (!this.warnedNoName && records[rec + PKT_IN_IFACE] === 0 && records[rec + PKT_OUT_IFACE] === 0) this.warnNoName();
     }
     const view = this.view();
     const frames: FrameInfo[] = new Array(frameCount);
-    for (let j = 0; j < frameCount; j++) {
-      const info = decodeFrameInfo(view, frameArea + j * FR_SIZE, this.frameIndex++, payloads);
-      this.tally[info.status]++;
-      this.checkIfindex(info);
-      if (info.ipChecksumUnset && !this.warnedChecksumUnset) this.warnChecksumUnset(info.offset);
-      frames[j] = info;
-    }
-    this.setWord(X_REC_COUNT, 0);
-    this.setWord(X_FRAME_COUNT, 0);
-    this.setWord(X_PAY_USED, 0);
+    for (let j = 0; j < frameCount; j++) frames[j] = decodeFrameInfo(view, frameArea + j * FR_SIZE, first + j, payloads);
     return { records, payloads, count, frames };
+  }
+
+  /** The outputs of the frames parsed so far, where they are. */
+  private inPlaceBatch(): InPlaceBatch {
+    const firstFrame = this.noteOutputs();
+    return {
+      memory: this.core.memory, records: this.areas.records, count: this.word(X_REC_COUNT),
+      frames: this.areas.frames, frameCount: this.word(X_FRAME_COUNT), firstFrame, arena: this.buffers.arena,
+    };
+  }
+
+  /**
+   * Tallies the frames parsed since the last batch and warns about what they show (no interface
+   * names, unnamed ifindexes, offloaded checksums); returns the index of the first of them.
+   */
+  private noteOutputs(): number {
+    const first = this.frameIndex;
+    const { records, frames } = this.areas;
+    const count = this.word(X_REC_COUNT);
+    const frameCount = this.word(X_FRAME_COUNT);
+    const bytes = this.bytes();
+    for (let rec = records; !this.warnedNoName && rec < records + count * PKT_SIZE; rec += PKT_SIZE) {
+      if (bytes[rec + PKT_IN_IFACE] === 0 && bytes[rec + PKT_OUT_IFACE] === 0) this.warnNoName();
+    }
+    const view = this.view();
+    for (let at = frames; at < frames + frameCount * FR_SIZE; at += FR_SIZE) {
+      this.tally[frameStatusName(bytes[at + FR_STATUS])]++;
+      const flags = bytes[at + FR_FLAGS];
+      if (flags === 0) continue;
+      if (flags & FF_IFINDEX_IN) this.checkIfindex(view.getUint32(at + FR_IFINDEX_IN, true), at);
+      if (flags & FF_IFINDEX_OUT) this.checkIfindex(view.getUint32(at + FR_IFINDEX_OUT, true), at);
+      if (flags & FF_IP_CSUM_UNSET && !this.warnedChecksumUnset) this.warnChecksumUnset(view.getFloat64(at + FR_OFFSET, true));
+    }
+    this.frameIndex += frameCount;
+    return first;
   }
 
   /** A pcapng interface was just described: note it, and rename it when asked to. */
@@ -394,13 +501,12 @@ export class CaptureParser {
     return utf8Text.decode(raw.subarray(0, end < 0 ? 16 : end));
   }
 
-  private checkIfindex(info: FrameInfo): void {
-    for (const index of [info.ifindexIn, info.ifindexOut]) {
-      if (index === undefined || this.ifindexNames.has(index) || this.warnedIfindex.has(index)) continue;
-      this.warnedIfindex.add(index);
-      const fallback = this.options.inInterface !== undefined ? `"${this.options.inInterface}"` : 'no name';
-      this.warn(`the capture names interface index ${index}, which has no name (give ifindexNames): packets on it get ${fallback}`, info.offset);
-    }
+  /** Interface index `index`, which the frame info at `at` carries, should have a name. */
+  private checkIfindex(index: number, at: number): void {
+    if (this.ifindexNames.has(index) || this.warnedIfindex.has(index)) return;
+    this.warnedIfindex.add(index);
+    const fallback = this.options.inInterface !== undefined ? `"${this.options.inInterface}"` : 'no name';
+    this.warn(`the capture names interface index ${index}, which has no name (give ifindexNames): packets on it get ${fallback}`, this.view().getFloat64(at + FR_OFFSET, true));
   }
 
   private warnChecksumUnset(offset: number): void {

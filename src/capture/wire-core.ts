@@ -1,5 +1,6 @@
-// The capture parser's own instance of the core (the engine's instances are separate): the same
-// inlined module, of which it uses only heapBase() and wireParse() (assembly/wire/parse.ts).
+// The core's capture parser exports (assembly/wire/parse.ts): in an instance of its own, or in an
+// engine's instance shared with the ruleset (the fused path: records are evaluated where they are
+// parsed). The same inlined module either way.
 import { instantiateCore, type CoreSource } from '../engine/load-wasm.js';
 
 export interface WireExports {
@@ -9,10 +10,15 @@ export interface WireExports {
   wireParse(ctx: number): number;
 }
 
-export async function instantiateWire(source?: CoreSource): Promise<WireExports> {
-  const core = (await instantiateCore(source)) as unknown as Partial<WireExports>;
-  if (typeof core.wireParse !== 'function' || typeof core.heapBase !== 'function' || !core.memory) {
+/** The parser exports of a core instance, checked. */
+export function wireExportsOf(core: object): WireExports {
+  const exports = core as Partial<WireExports>;
+  if (typeof exports.wireParse !== 'function' || typeof exports.heapBase !== 'function' || !exports.memory) {
     throw new Error('this build of the nfwasm core has no capture parser (wireParse): rebuild it with npm run build');
   }
-  return core as WireExports;
+  return exports as WireExports;
+}
+
+export async function instantiateWire(source?: CoreSource): Promise<WireExports> {
+  return wireExportsOf(await instantiateCore(source));
 }

@@ -160,6 +160,11 @@ export class Engine {
     return at;
   }
 
+  /** Where the payload area of copied-in batches starts: behind every reserve()d block. */
+  get payloadArea(): number {
+    return this.arena.payloads;
+  }
+
   /** The core instance (its memory and exports), for host code that shares it (reserve()). */
   get coreExports(): CoreExports {
     return this.core;

@@ -27,6 +27,12 @@ function openInput(path: string): number {
   }
 }
 
+/** `err`, its message naming the input when it is a CaptureError (which gives only the offset). */
+export function namedCaptureError(err: unknown, name: string): unknown {
+  if (err instanceof CaptureError) err.message = `${name}: ${err.message}`;
+  return err;
+}
+
 /**
  * The batches of a pcap or pcapng file (type told by content). Errors name the file and the byte
  * offset; a cut file ends with a warning (parser.warnings, onWarning) naming where it was cut.
@@ -51,8 +57,7 @@ export async function* readCaptureFile(path: string, options: CaptureFileOptions
     }
     yield* parser.end();
   } catch (err) {
-    if (err instanceof CaptureError) err.message = `${path === '-' ? 'stdin' : path}: ${err.message}`;
-    throw err;
+    throw namedCaptureError(err, path === '-' ? 'stdin' : path);
   } finally {
     if (fd !== STDIN && !options.opened) closeSync(fd);
   }

@@ -16,7 +16,21 @@ export type InputItem =
 
 export type Input =
   | { kind: 'lines'; format: 'json' | 'log'; caveats: string[]; items: AsyncIterable<InputItem> }
-  | { kind: 'capture'; format: 'pcap' | 'pcapng'; caveats: string[]; batches: AsyncIterable<CaptureBatch>; warnings: string[] };
+  | CaptureInput;
+
+export interface CaptureInput {
+  kind: 'capture';
+  format: 'pcap' | 'pcapng';
+  caveats: string[];
+  /** The capture parsed in an instance of its own, batches copied out (reading them closes `opened`). */
+  batches: AsyncIterable<CaptureBatch>;
+  /** The parser's warnings, each naming the input, as they arise. */
+  warnings: string[];
+  /** The opened input, for a reader of its own instead of `batches` (src/node/fused-capture.ts), which must close it. */
+  opened: Source;
+  /** The options to make its parser with (onWarning fills `warnings`). */
+  options: CaptureOptions;
+}
 
 export interface InputOptions {
   /** In-interface for captures that name none (--in). */
@@ -33,7 +47,7 @@ export async function openInput(path: string, opts: InputOptions = {}): Promise<
       const warnings: string[] = [];
       const capture: CaptureOptions = { inInterface: opts.inInterface, onWarning: (w) => warnings.push(`${source.name}: ${w.message}`) };
       const batches = closing(source, readCaptureFile(path, { ...capture, opened: source }));
-      return { kind: 'capture', format: source.kind, caveats: [], batches, warnings };
+      return { kind: 'capture', format: source.kind, caveats: [], batches, warnings, opened: source, options: capture };
     }
     case 'jsonl':
     case 'empty':

@@ -14,6 +14,7 @@ import type { HostModel } from '../host/model.js';
 import { recordEncoder, type RecordFormat } from '../output/encode.js';
 import { notEvaluatedRecord, outputRecord, unparsedRecord, type OutputRecord } from '../output/record.js';
 import type { PacketInput } from '../packets/types.js';
+import { frameRecord } from '../pipeline/frame-record.js';
 import type { Ruleset } from '../ruleset/types.js';
 import { openInput, type Input } from './inputs.js';
 import { loadHostFile } from './load.js';
@@ -192,13 +193,6 @@ function capturePositions(batch: CaptureBatch, before: number, inputOffset: numb
     if (frame.record === undefined) others.set(i, frameRecord(before + i + 1, frame));
   });
   return { first: before + 1, count: batch.frames.length, packetOf, others, frames: batch.frames, inputOffset };
-}
-
-/** The record of frame number `n`, which gave no packet record. */
-function frameRecord(n: number, frame: FrameInfo): OutputRecord {
-  const reason = `frame ${n} at byte ${frame.offset}: ${frame.reason ?? frame.status}`;
-  const unparsed = frame.status === 'truncated' || frame.status === 'malformed';
-  return unparsed ? unparsedRecord(n, reason, frame.status) : notEvaluatedRecord(n, reason, frame.status);
 }
 
 /** Input lines in order: parsed packets go through the engine together, the others keep their place. */

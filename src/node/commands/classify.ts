@@ -24,8 +24,19 @@ import { ProgressMeter } from '../progress.js';
 import { classifyInput, classifyInputCompact, createClassifier, finishedRun, openByteOutput, type ByteOutput, type Classifier, type ClassifyInputOptions } from '../stream.js';
 import { compactEncoder } from '../../output/compact-encoder.js';
 import { compactRecordHead, type RecordHead } from '../../output/compact-record.js';
-import type { OutputRecord } from '../../output/record.js';
+import { CompactRecordWriter } from '../../output/compact-writer.js';
+import { outputRecord, type OutputRecord } from '../../output/record.js';
+import type { EvaluatedRecordWriter, RecordWriterOptions } from '../../output/record-writer.js';
+import { Engine } from '../../engine/engine.js';
+import { classifyCaptureInPlace } from '../fused-capture.js';
+import type { CaptureInput } from '../inputs.js';
 import { Summary } from '../summary.js';
+
+/** Makes the writer of the fused capture path (one engine, a capture, no --write). */
+export type EvaluatedWriterFactory = (format: RecordFormat, engine: Engine, options: RecordWriterOptions) => EvaluatedRecordWriter;
+
+/** The writer the fused path uses unless told otherwise. */
+export const compactRecordWriter: EvaluatedWriterFactory = (format, engine, options) => new CompactRecordWriter(format, engine.resultDecoder, options);
 
 export interface ClassifyOptions {
   rules: string;
@@ -93,8 +104,11 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   try {
     const head = encoder.start();
     if (head) await output.write(head);
-    if (!annotated) {
-      await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, { format, summary, output, only, progress: opts.quiet ? undefined : progress });
+    const sinks: CompactSinks = { format, summary, output, only, progress: opts.quiet ? undefined : progress };
+    if (!annotated && input.kind === 'capture' && classifier instanceof Engine) {
+      await writeFused(classifier, input, sinks, say);
+    } else if (!annotated) {
+      await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, sinks);
     } else for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
       for (const rec of batch.records) summary.add(rec);
       if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
@@ -148,10 +162,11 @@ async function writeCompact(classifier: Classifier, input: Input, inputOpts: Cla
     let keptCount = 0;
     for (let pos = 0; pos < batch.count; pos++) {
       const packet = batch.packetOf[pos];
-      const rec =
-        packet < 0
-          ? batch.others.get(pos)!
-          : compactRecordHead(batch.first + pos, sources[sourceOf ? sourceOf[packet] : 0], localIndex ? localIndex[packet] : packet, labels, head);
+      const source = packet < 0 ? undefined : sources[sourceOf ? sourceOf[packet] : 0];
+      const local = localIndex ? localIndex[packet] : packet;
+      // Packets decoded in full are tallied as whole records: the summary follows their reassembly state (held fragments).
+      const full = source?.special.get(local);
+      const rec = !source ? batch.others.get(pos)! : full ? outputRecord(batch.first + pos, full) : compactRecordHead(batch.first + pos, source, local, labels, head);
       summary.add(rec as OutputRecord);
       const keep = !only || only(rec as OutputRecord);
       kept[pos] = keep ? 1 : 0;
@@ -174,6 +189,25 @@ async function writeCompact(classifier: Classifier, input: Input, inputOpts: Cla
     progress?.update(summary.packets, batch.inputOffset);
     if (output.closed) break;
   }
+}
+
+/**
+ * The fused path (issue 6) for a capture on one engine: parsed in the engine's instance, evaluated
+ * in place, written by `makeWriter`'s writer (src/pipeline/evaluate-capture.ts); the same bytes,
+ * summary and messages as writeCompact (test/fused-*.test.ts).
+ */
+async function writeFused(engine: Engine, input: CaptureInput, sinks: CompactSinks, say: (message: string) => void, makeWriter = compactRecordWriter): Promise<void> {
+  const { format, summary, output, only, progress } = sinks;
+  const writer = makeWriter(format, engine, { tally: summary, only });
+  let noticesShown = 0;
+  for await (const chunk of classifyCaptureInPlace(engine, input, writer)) {
+    for (; noticesShown < engine.notices.length; noticesShown++) say(engine.notices[noticesShown]);
+    summary.written = writer.written;
+    if (chunk.output.length) await output.write(chunk.output);
+    progress?.update(summary.packets, chunk.inputOffset);
+    if (output.closed) return;
+  }
+  for (const warning of input.warnings) say(`warning: ${warning}`);
 }
 
 function workerCount(value: number | string | undefined): number {

@@ -66,7 +66,8 @@ async function writerPath(make: Make, input: string, format: RecordFormat, only?
       done += n;
     });
     othersUpTo(positions.count);
-    chunks.push(writer.take());
+    const chunk = writer.take();
+    if (chunk.length) chunks.push(chunk);
   }
   summary.written = writer.written;
   return { chunks, summary, written: writer.written, byHost: writer.writtenByHost };

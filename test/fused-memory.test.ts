@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { CaptureParser } from '../src/capture/parser.js';
 import { Engine } from '../src/engine/engine.js';
-import { CompactRecordWriter } from '../src/output/compact-writer.js';
+import { CoreRecordWriter } from '../src/output/core-writer.js';
 import { evaluateCapture, type CaptureBytes } from '../src/pipeline/evaluate-capture.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { concat } from './capture-support.js';
@@ -22,11 +22,14 @@ const engineFor = () => Engine.create(parseRuleset(RULES, 'rules'), HOST);
 
 /** The jsonl text of `bytes` run through the fused path on `engine` with `parser`. */
 async function fusedJsonl(engine: Engine, parser: CaptureParser, bytes: CaptureBytes): Promise<string> {
-  const writer = new CompactRecordWriter('jsonl', engine.resultDecoder);
+  const writer = new CoreRecordWriter(engine, 'jsonl');
   let out = '';
-  for await (const chunk of evaluateCapture(engine, parser, bytes, writer)) out += chunk.output;
+  for await (const chunk of evaluateCapture(engine, parser, bytes, writer)) out += text(chunk.output);
   return out;
 }
+
+const utf8 = new TextDecoder();
+const text = (output: string | Uint8Array): string => (typeof output === 'string' ? output : utf8.decode(output));
 
 function* pieces(bytes: Uint8Array, size: number): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
@@ -96,18 +99,18 @@ test('input is read only as the output is asked for, and chunks fed in give what
       return n;
     },
   };
-  const writer = new CompactRecordWriter('jsonl', engine.resultDecoder);
+  const writer = new CoreRecordWriter(engine, 'jsonl');
   const chunks = evaluateCapture(engine, parser, bytes, writer, { readSize: 64 << 10 });
   const first = await chunks.next();
   assert.ok(!first.done && first.value.records === 4096, 'the first chunk is the first parser batch');
   assert.ok(read < file.length / 2, `${read} of ${file.length} bytes were read for the first batch`);
   assert.ok(first.value.inputOffset! <= read && first.value.inputOffset! > 0);
-  let text = first.value.output as string;
-  for await (const chunk of chunks) text += chunk.output;
+  let jsonl = text(first.value.output);
+  for await (const chunk of chunks) jsonl += text(chunk.output);
   assert.is(read, file.length);
 
   const again = await engineFor();
-  assert.is(await fusedJsonl(again, CaptureParser.onEngine(again, { inInterface: 'eth0' }), pieces(file, 7_777)), text);
+  assert.is(await fusedJsonl(again, CaptureParser.onEngine(again, { inInterface: 'eth0' }), pieces(file, 7_777)), jsonl);
 });
 
 test('progress: after each batch, the records so far and the input offset the record path reports', async () => {
@@ -120,7 +123,7 @@ test('progress: after each batch, the records so far and the input offset the re
   const input = await openInput(path, { inInterface: 'eth0' });
   if (input.kind !== 'capture') throw new Error('not a capture');
   const got: Array<[number, number | undefined]> = [];
-  for await (const chunk of classifyCaptureInPlace(engine, input, new CompactRecordWriter('msgpack', engine.resultDecoder))) got.push([chunk.records, chunk.inputOffset]);
+  for await (const chunk of classifyCaptureInPlace(engine, input, new CoreRecordWriter(engine, 'msgpack'))) got.push([chunk.records, chunk.inputOffset]);
   assert.equal(got, expected);
 });
 

@@ -1,13 +1,13 @@
 // What the fused-path tests share: the two ways to classify a capture file on one engine — the
 // record path (classifyInput: batches copied out of the parser, into the engine, OutputRecords,
 // recordEncoder), which is the reference, and the fused path (classifyCaptureInPlace with the
-// CompactRecordWriter) — each giving output bytes, summary, counters, conntrack and warnings;
+// CoreRecordWriter) — each giving output bytes, summary, counters, conntrack and warnings;
 // and capture builders for the cases the tests need.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../src/engine/engine.js';
 import { hostModelFromObject } from '../src/host/load.js';
-import { CompactRecordWriter } from '../src/output/compact-writer.js';
+import { CoreRecordWriter } from '../src/output/core-writer.js';
 import { recordEncoder, type RecordFormat } from '../src/output/encode.js';
 import type { RecordFilter } from '../src/output/only.js';
 import type { OutputRecord } from '../src/output/record.js';
@@ -78,7 +78,7 @@ export function recordPath(spec: RunSpec, path: string): Promise<PathResult> {
 export function fusedPath(spec: RunSpec, path: string, parser: Partial<CaptureOptions> = {}): Promise<PathResult> {
   return onEngine(spec, path, async (engine, input, summary, chunks) => {
     Object.assign(input.options, parser);
-    const writer = new CompactRecordWriter(spec.format, engine.resultDecoder, { tally: summary, only: spec.only });
+    const writer = new CoreRecordWriter(engine, spec.format, { tally: summary, only: spec.only });
     for await (const chunk of classifyCaptureInPlace(engine, input, writer)) if (chunk.output.length) chunks.push(asBuffer(chunk.output));
     summary.written = writer.written;
   });

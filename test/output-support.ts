@@ -78,7 +78,9 @@ export const recordPath = (make: Make, input: string, batchSize = 7, keep: (rec:
     const encoders = RECORD_FORMATS.map((format) => recordEncoder(format));
     const run = emptyRun();
     for await (const batch of classifyInput(classifier, await openInput(input), { batchSize })) {
-      for (const encoder of encoders) run.chunks[encoder.format].push(encoder.encode(batch.records.filter(keep)));
+      // as the CLI writes them: a batch with no record kept writes nothing
+      const kept = batch.records.filter(keep);
+      if (kept.length) for (const encoder of encoders) run.chunks[encoder.format].push(encoder.encode(kept));
       run.records.push(...batch.records);
     }
     return run;

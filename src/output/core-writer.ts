@@ -206,6 +206,8 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
 
   take(): Uint8Array {
     this.foldTally();
+    // no record kept since begin(): nothing to write (as the record path skips an empty batch)
+    if (this.written === this.chunkStart) return new Uint8Array(0);
     const v = this.refresh();
     const ctl = this.areas.ctl;
     const pos = v.getUint32(ctl + W_OUT_POS, true);

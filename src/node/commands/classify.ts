@@ -24,19 +24,12 @@ import { ProgressMeter } from '../progress.js';
 import { classifyInput, classifyInputCompact, createClassifier, finishedRun, openByteOutput, type ByteOutput, type Classifier, type ClassifyInputOptions } from '../stream.js';
 import { compactEncoder } from '../../output/compact-encoder.js';
 import { compactRecordHead, type RecordHead } from '../../output/compact-record.js';
-import { CompactRecordWriter } from '../../output/compact-writer.js';
+import { CoreRecordWriter } from '../../output/core-writer.js';
 import { outputRecord, type OutputRecord } from '../../output/record.js';
-import type { EvaluatedRecordWriter, RecordWriterOptions } from '../../output/record-writer.js';
 import { Engine } from '../../engine/engine.js';
 import { classifyCaptureInPlace } from '../fused-capture.js';
 import type { CaptureInput } from '../inputs.js';
 import { Summary } from '../summary.js';
-
-/** Makes the writer of the fused capture path (one engine, a capture, no --write). */
-export type EvaluatedWriterFactory = (format: RecordFormat, engine: Engine, options: RecordWriterOptions) => EvaluatedRecordWriter;
-
-/** The writer the fused path uses unless told otherwise. */
-export const compactRecordWriter: EvaluatedWriterFactory = (format, engine, options) => new CompactRecordWriter(format, engine.resultDecoder, options);
 
 export interface ClassifyOptions {
   rules: string;
@@ -193,12 +186,12 @@ async function writeCompact(classifier: Classifier, input: Input, inputOpts: Cla
 
 /**
  * The fused path (issue 6) for a capture on one engine: parsed in the engine's instance, evaluated
- * in place, written by `makeWriter`'s writer (src/pipeline/evaluate-capture.ts); the same bytes,
+ * in place, its records written by the core itself (src/output/core-writer.ts); the same bytes,
  * summary and messages as writeCompact (test/fused-*.test.ts).
  */
-async function writeFused(engine: Engine, input: CaptureInput, sinks: CompactSinks, say: (message: string) => void, makeWriter = compactRecordWriter): Promise<void> {
+async function writeFused(engine: Engine, input: CaptureInput, sinks: CompactSinks, say: (message: string) => void): Promise<void> {
   const { format, summary, output, only, progress } = sinks;
-  const writer = makeWriter(format, engine, { tally: summary, only });
+  const writer = new CoreRecordWriter(engine, format, { tally: summary, only });
   let noticesShown = 0;
   for await (const chunk of classifyCaptureInPlace(engine, input, writer)) {
     for (; noticesShown < engine.notices.length; noticesShown++) say(engine.notices[noticesShown]);

@@ -67,7 +67,7 @@ async function writerPath(make: Make, input: string, format: RecordFormat, only?
     });
     othersUpTo(positions.count);
     const chunk = writer.take();
-    if (chunk.length) chunks.push(chunk);
+    if (chunk.length) chunks.push(chunk.slice()); // take() returns a view it reuses
   }
   summary.written = writer.written;
   return { chunks, summary, written: writer.written, byHost: writer.writtenByHost };

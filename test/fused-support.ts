@@ -79,7 +79,8 @@ export function fusedPath(spec: RunSpec, path: string, parser: Partial<CaptureOp
   return onEngine(spec, path, async (engine, input, summary, chunks) => {
     Object.assign(input.options, parser);
     const writer = new CoreRecordWriter(engine, spec.format, { tally: summary, only: spec.only });
-    for await (const chunk of classifyCaptureInPlace(engine, input, writer)) if (chunk.output.length) chunks.push(asBuffer(chunk.output));
+    // chunks are views the writer reuses: copied
+    for await (const chunk of classifyCaptureInPlace(engine, input, writer)) if (chunk.output.length) chunks.push(Buffer.from(asBuffer(chunk.output)));
     summary.written = writer.written;
   });
 }

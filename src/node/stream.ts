@@ -4,7 +4,7 @@
 // holds one batch whatever the input size, and a slow consumer (a pipe, a Node stream with its
 // highWaterMark) slows the reading down. The CLI (`nfwasm classify`) runs on the same generator.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import type { FrameInfo } from '../capture/frames.js';
 import type { CaptureBatch } from '../capture/parser.js';
@@ -368,14 +368,62 @@ export function encodeRecords(format: RecordFormat, batchSize = DEFAULT_BATCH): 
 export interface ByteOutput {
   /** Resolves once the destination has taken the chunk or has room for more (backpressure). */
   write(chunk: string | Uint8Array): Promise<void>;
+  /** write() of bytes the caller reuses as soon as this resolves (a view of the core's memory): copied when the destination keeps chunks. */
+  writeTransient(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
   /** The reader went away (EPIPE: `nfwasm classify … | head`): nothing more needs computing. */
   readonly closed: boolean;
 }
 
-/** A file, or stdout for '-', written with backpressure: a slow reader of a pipe slows nfwasm down. */
+/**
+ * A file, or stdout for '-', written with backpressure: a slow reader of a pipe slows nfwasm
+ * down. A file (or /dev/null, a FIFO) is written synchronously: nothing is queued, so a chunk
+ * needs no copy and the next batch waits for the disk, which is the backpressure.
+ */
 export function openByteOutput(path: string): ByteOutput {
-  const stream: Writable = path === '-' ? process.stdout : createWriteStream(path);
+  return path === '-' ? streamOutput(process.stdout, 'stdout') : fileOutput(path);
+}
+
+function fileOutput(path: string): ByteOutput {
+  const failed = (err: unknown) => new Error(`${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+  } catch (err) {
+    throw failed(err);
+  }
+  let closed = false;
+  const write = async (chunk: string | Uint8Array) => {
+    if (closed || fd === undefined) return;
+    try {
+      if (typeof chunk === 'string') writeSync(fd, chunk);
+      else for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
+    } catch (err) {
+      // a FIFO whose reader went away
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') closed = true;
+      else throw failed(err);
+    }
+  };
+  return {
+    get closed() {
+      return closed;
+    },
+    write,
+    writeTransient: write,
+    async close() {
+      if (fd === undefined) return;
+      const was = fd;
+      fd = undefined;
+      try {
+        closeSync(was);
+      } catch (err) {
+        throw failed(err);
+      }
+    },
+  };
+}
+
+function streamOutput(stream: Writable, name: string): ByteOutput {
   let failure: Error | undefined;
   let closed = false;
   stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -383,22 +431,23 @@ export function openByteOutput(path: string): ByteOutput {
     else failure ??= err;
   });
   const check = () => {
-    if (failure) throw new Error(`${path === '-' ? 'stdout' : path}: ${(failure as NodeJS.ErrnoException).code ?? failure.message}`);
+    if (failure) throw new Error(`${name}: ${(failure as NodeJS.ErrnoException).code ?? failure.message}`);
+  };
+  const write = async (chunk: string | Uint8Array) => {
+    check();
+    if (closed) return;
+    // events.once rejects when 'error' comes first: the failure is then reported by check().
+    if (!stream.write(chunk)) await once(stream, 'drain').catch(() => {});
+    check();
   };
   return {
     get closed() {
       return closed;
     },
-    async write(chunk) {
-      check();
-      if (closed) return;
-      // events.once rejects when 'error' comes first: the failure is then reported by check().
-      if (!stream.write(chunk)) await once(stream, 'drain').catch(() => {});
-      check();
-    },
+    write,
+    // a stream keeps the chunk until it is flushed
+    writeTransient: (chunk) => write(chunk.slice()),
     async close() {
-      check();
-      if (path !== '-' && !closed) await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
       check();
     },
   };

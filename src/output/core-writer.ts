@@ -36,7 +36,9 @@ export interface CoreWriterOptions extends RecordWriterOptions {
 
 const FORMAT_CODES: Record<RecordFormat, number> = { msgpack: WF_MSGPACK, jsonl: WF_JSONL, csv: WF_CSV };
 const TALLY_SLOTS = 4096;
-const DEFAULT_OUTPUT_BYTES = 1 << 20;
+const DEFAULT_OUTPUT_BYTES = 4 << 20;
+/** Room before the output area for a chunk's msgpack array header, so a chunk is one view. */
+const HEADER_ROOM = 8;
 const utf8 = new TextEncoder();
 
 /** Where each kind's slots start in the fragment table. */
@@ -83,7 +85,7 @@ function planAreas(engine: Engine, entries: number, outputBytes: number, heapByt
     tally: TALLY_SLOTS * TALLY_SLOT_BYTES,
     tallyOrder: (TALLY_SLOTS / 2) * 4,
     names: OUT_NAMES_MAX * NAME_BYTES,
-    out: outputBytes,
+    out: HEADER_ROOM + outputBytes,
     // 8 spare bytes: the core copies fragments 8 bytes at a time
     heap: heapBytes + 8,
   };
@@ -105,7 +107,7 @@ function planAreas(engine: Engine, entries: number, outputBytes: number, heapByt
     tally: place(sizes.tally),
     tallyOrder: place(sizes.tallyOrder),
     names: place(sizes.names),
-    out: place(sizes.out),
+    out: place(sizes.out) + HEADER_ROOM,
     outBytes: outputBytes,
     heap: 0,
     heapEnd: 0,
@@ -132,6 +134,8 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
   private heapPos: number;
   /** Bytes moved out of a full output area, in order, before what the area holds now. */
   private pieces: Uint8Array[] = [];
+  /** Where take() joins pieces and the area's bytes when the area filled during a chunk (reused). */
+  private joined = new Uint8Array(0);
   /** Records written, but those the core counted since the last packets() call ended. */
   private writtenBefore = 0;
   /** Of the records written, those encoded here (specials, record()) rather than by the core. */
@@ -204,6 +208,10 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
     this.put(this.encodeRecord(rec));
   }
 
+  /**
+   * The chunk written since begin(), as a view the writer reuses (usually of the core's memory
+   * itself): valid until the next call on the writer; copy it to keep it.
+   */
   take(): Uint8Array {
     this.foldTally();
     // no record kept since begin(): nothing to write (as the record path skips an empty batch)
@@ -212,19 +220,25 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
     const ctl = this.areas.ctl;
     const pos = v.getUint32(ctl + W_OUT_POS, true);
     const header = this.format === 'msgpack' ? arrayHeader(this.written - this.chunkStart) : new Uint8Array(0);
-    const length = header.length + this.pieces.reduce((sum, piece) => sum + piece.length, 0) + pos;
-    const chunk = new Uint8Array(length);
-    chunk.set(header);
-    let at = header.length;
-    for (const piece of this.pieces) {
-      chunk.set(piece, at);
-      at += piece.length;
-    }
-    chunk.set(this.mem.subarray(this.areas.out, this.areas.out + pos), at);
-    this.pieces = [];
     v.setUint32(ctl + W_OUT_POS, 0, true);
     this.chunkStart = this.written;
-    return chunk;
+    const out = this.areas.out;
+    if (this.pieces.length === 0) {
+      // the header goes into the room left for it just before the area
+      this.mem.set(header, out - header.length);
+      return this.mem.subarray(out - header.length, out + pos);
+    }
+    const length = header.length + this.pieces.reduce((sum, piece) => sum + piece.length, 0) + pos;
+    if (this.joined.length < length) this.joined = new Uint8Array(Math.max(length, 2 * this.joined.length));
+    this.joined.set(header);
+    let at = header.length;
+    for (const piece of this.pieces) {
+      this.joined.set(piece, at);
+      at += piece.length;
+    }
+    this.joined.set(this.mem.subarray(out, out + pos), at);
+    this.pieces = [];
+    return this.joined.subarray(0, length);
   }
 
   get written(): number {

@@ -31,7 +31,10 @@ export interface EvaluatedRecordWriter {
   packets(view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number, firstNumber: number): void;
   /** A record made elsewhere, in its place among the packets. */
   record(rec: OutputRecord): void;
-  /** The chunk written since begin(); empty when no record was written (not even a msgpack array header). */
+  /**
+   * The chunk written since begin(); empty when no record was written (not even a msgpack array
+   * header). It may be a view the writer reuses: valid until the next call on the writer.
+   */
   take(): Uint8Array | string;
   /** Records written so far (after --only). */
   readonly written: number;

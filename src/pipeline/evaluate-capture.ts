@@ -24,7 +24,10 @@ export type CaptureBytes = { readInto: ReadInto; head?: Uint8Array } | AsyncIter
 
 /** What one parser batch gave. */
 export interface EvaluatedChunk {
-  /** The writer's output for the batch (empty when --only kept none of its records). */
+  /**
+   * The writer's output for the batch (empty when --only kept none of its records); possibly a
+   * view the writer reuses: write or copy it before asking for the next chunk.
+   */
   output: string | Uint8Array;
   /** Records so far (one per frame of the capture). */
   records: number;

@@ -196,7 +196,7 @@ async function writeFused(engine: Engine, input: CaptureInput, sinks: CompactSin
   for await (const chunk of classifyCaptureInPlace(engine, input, writer)) {
     for (; noticesShown < engine.notices.length; noticesShown++) say(engine.notices[noticesShown]);
     summary.written = writer.written;
-    if (chunk.output.length) await output.write(chunk.output);
+    if (chunk.output.length) await (typeof chunk.output === 'string' ? output.write(chunk.output) : output.writeTransient(chunk.output));
     progress?.update(summary.packets, chunk.inputOffset);
     if (output.closed) return;
   }

@@ -63,7 +63,7 @@ export function runEndToEnd(quick: boolean, format: EndToEndFormat = 'msgpack'):
   writeFileSync(rules, scenarioRules());
   writeFileSync(host, scenarioHost());
   // the built CLI, as users run it (NFWASM_CLI: another build of it); from the sources (tsx) when there is no build
-  const cli = process.env.NFWASM_CLI ?? join(root, 'dist/src/node/cli.js');
+  const cli = process.env.NFWASM_CLI ?? join(root, 'dist/src/node/nfwasm.mjs');
   const nfwasm = existsSync(cli) ? [cli] : ['--import', 'tsx', join(root, 'src/node/cli.ts')];
   const classify = (workers: number) => [...nfwasm, 'classify', capture, '--rules', rules, '--host', host, '--format', format, '--records', '/dev/null', '--quiet', '--workers', String(workers)];
   const best = { tcpdump: Infinity, nfwasm: Infinity, nfwasm2: Infinity };

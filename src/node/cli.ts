@@ -5,13 +5,10 @@ import { RulesetError } from '../ruleset/errors.js';
 import { formatSave } from '../ruleset/print-save.js';
 import { formatList } from '../ruleset/print-list.js';
 import { TABLE_NAMES, type TableName } from '../ruleset/types.js';
-import { classifyCommand, type ClassifyOptions } from './commands/classify.js';
+import type { ClassifyOptions } from './commands/classify.js';
 import { RECORD_FORMATS } from '../output/encode.js';
 import { ONLY_KEYWORDS } from '../output/only.js';
-import { benchCommand } from './commands/bench.js';
-import { conformanceCommand } from './commands/conformance.js';
-import { demoCommand } from './commands/demo.js';
-import { traceCommand } from './commands/trace.js';
+// Commands are imported when run: a start-up loads only the modules its command needs.
 import { loadRulesetFile, printWarnings } from './load.js';
 
 const program = new Command();
@@ -64,6 +61,7 @@ program
   .option('-j, --workers <n>', 'worker threads to shard the input across by address pair (docs/bench.md: counters exact; recent, limit, hashlimit and conntrack limits per shard)')
   .option('-q, --quiet', 'no summary, notes or progress on stderr')
   .action(async (capture: string, o: ClassifyOptions) => {
+    const { classifyCommand } = await import('./commands/classify.js');
     await classifyCommand(capture, o);
   });
 
@@ -75,6 +73,7 @@ program
   .option('--show <n>', 'differing packets to show (all are counted)', '10')
   .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none')
   .action(async (files: string[], o: { host?: string; show: string; in?: string }) => {
+    const { benchCommand } = await import('./commands/bench.js');
     process.stdout.write(await benchCommand(files, { host: o.host, show: Number(o.show), in: o.in, quiet: false }));
   });
 
@@ -85,6 +84,7 @@ program
   .requiredOption('-r, --rules <file>', 'ruleset')
   .option('-H, --host <file>', 'host model JSON')
   .action(async (spec: string, o: { rules: string; host?: string }) => {
+    const { traceCommand } = await import('./commands/trace.js');
     process.stdout.write(await traceCommand(spec, o));
   });
 
@@ -92,6 +92,7 @@ program
   .command('demo')
   .description('run the bundled example (an FTP server with INPUT DROP) and print verdicts and counters')
   .action(async () => {
+    const { demoCommand } = await import('./commands/demo.js');
     process.stdout.write((await demoCommand()) + '\n');
   });
 
@@ -103,6 +104,7 @@ program
   .option('-H, --host <file>', "nfwasm's host model (default: the lab router, docs/conformance.md)")
   .addOption(new Option('--backend <backend>', 'iptables backend in the kernel').choices(['legacy', 'nft']).default('legacy'))
   .action(async (rules: string, capture: string, o: { host?: string; backend: 'legacy' | 'nft' }) => {
+    const { conformanceCommand } = await import('./commands/conformance.js');
     process.exitCode = await conformanceCommand(rules, capture, o);
   });
 

@@ -8,6 +8,7 @@ import {
   CFG_CT_COUNT, CFG_CT_EXT_HIGH, CFG_CT_FREE_ENTRY, CFG_CT_FREE_EXT, CFG_CT_HIGH, CFG_CT_NEXT_ID,
   CT_EXPIRES, CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_SIZE, CTE_EXT, CX_ID, CX_MASTER,
 } from '../shared/layout';
+import { zeroBlocks } from '../inline-memory';
 import { cfgWord, entriesBase, entryCapacity, extBase, extCapacity, setCfgWord } from './config';
 import { indexFollowPeak } from './table';
 
@@ -27,9 +28,8 @@ const FREE_EXT_LINK = 0;
   return extBase + <usize>index * CT_EXT_SIZE;
 }
 
-/** Zeroes an entry 16 bytes at a time (memory.fill would be a call out of the WASM code in V8). */
 @inline function clearEntry(ct: usize): void {
-  for (let at: usize = 0; at < <usize>CT_SIZE; at += 16) v128.store(ct + at, i64x2.splat(0));
+  zeroBlocks(ct, CT_SIZE);
 }
 
 /** A fresh id for a conntrack or an expectation (conntrack -L id=; never 0). */
@@ -98,7 +98,7 @@ export function extOf(ct: usize, create: bool): usize {
     setCfgWord(CFG_CT_EXT_HIGH, high + 1);
   }
   const ext = extAt(index);
-  memory.fill(ext, 0, CT_EXT_SIZE);
+  zeroBlocks(ext, CT_EXT_SIZE);
   store<i32>(ext, -1, CX_MASTER);
   store<u32>(ext, load<u32>(ct, CT_ID), CX_ID);
   store<u32>(ct, <u32>index + 1, CT_ID);

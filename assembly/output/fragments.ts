@@ -39,7 +39,7 @@ export function clearMiss(): void {
   missKind = 0;
 }
 
-function firstSlot(kind: u32): u32 {
+@inline function firstSlot(kind: u32): u32 {
   switch (kind) {
     case FK_HEAD: return TB_HEAD;
     case FK_HELPER: return TB_HELPER;
@@ -58,7 +58,7 @@ function firstSlot(kind: u32): u32 {
 }
 
 /** The fragment of `kind` for `code`, or 0 (recorded as the miss) when the host has not made it yet. */
-export function fragment(kind: u32, code: u32): usize {
+@inline export function fragment(kind: u32, code: u32): usize {
   const at = load<u32>(table + ((firstSlot(kind) + code) << 2)) as usize;
   if (at == 0 && missKind == 0) {
     missKind = kind;
@@ -76,7 +76,7 @@ export function fragment(kind: u32, code: u32): usize {
 }
 
 /** Copies a fragment into the output; what its FRAG_AUX says (msgpack: fields), 0 when missing. */
-export function put(kind: u32, code: u32): u32 {
+@inline export function put(kind: u32, code: u32): u32 {
   const at = fragment(kind, code);
   if (at == 0) return 0;
   putBytes(at + FRAG_HEADER, load<u32>(at + FRAG_LENGTH));

@@ -43,11 +43,14 @@ export function rollback(at: usize): void {
   if (at) store<u8>(at, b);
 }
 
-/** `length` bytes from `src`, 8 at a time: the area keeps W_OUT_SLACK bytes past `end` for the overrun. */
+/**
+ * `length` bytes from `src`, 16 at a time: the area keeps W_OUT_SLACK (16) bytes past `end` for
+ * the overrun, and the host leaves as many readable past the last fragment.
+ */
 export function putBytes(src: usize, length: usize): void {
   const at = claim(length);
   if (!at) return;
-  for (let i: usize = 0; i < length; i += 8) store<u64>(at + i, load<u64>(src + i));
+  for (let i: usize = 0; i < length; i += 16) v128.store(at + i, v128.load(src + i));
 }
 
 /** Back-patches a big-endian u16 (a msgpack map16 size) at `at`. */

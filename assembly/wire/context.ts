@@ -8,6 +8,7 @@ import {
   X_REC_PTR, WS_ERROR, WS_NEED_INPUT, FR_SIZE,
 } from './abi';
 import { PKT_SIZE } from '../shared/layout';
+import { copyBytes } from '../inline-memory';
 
 export let ctx: usize = 0;
 let input: usize = 0;
@@ -123,7 +124,7 @@ export function takeFrame(): void {
 /** Copies `length` bytes at `p` into the payload arena; returns their new address. */
 export function copyToArena(p: usize, length: u32): usize {
   const at = arena + arenaUsed;
-  memory.copy(at, p, length);
+  copyBytes(at, p, length);
   arenaUsed += length;
   return at;
 }

@@ -1,6 +1,7 @@
 // The interface name a record gets: the pcapng interface's name, else the host's name for the
 // interface index the link layer carries (SLL2, NFLOG), else the caller's default (--in). With
 // XO_VLAN_NAMES an 802.1Q-tagged frame gets ".<vid>" per tag, the kernel's usual VLAN device names.
+import { copy16 } from '../inline-memory';
 import { IF_RECORD_NAME, IM_INDEX, IM_NAME, IM_SIZE, MAX_VLAN_TAGS, XO_VLAN_NAMES } from './abi';
 import * as context from './context';
 import * as frame from './frame';
@@ -29,7 +30,7 @@ export function frameName(ifaceEntry: usize, index: u32, hasIndex: bool): usize 
   const mapped = hasIndex ? mappedName(index) : 0;
   if (ifaceEntry != 0 && load<u8>(ifaceEntry + IF_RECORD_NAME) != 0) source = ifaceEntry + IF_RECORD_NAME;
   else if (mapped != 0) source = mapped;
-  memory.copy(scratch, source, NAME_BYTES);
+  copy16(scratch, source);
   store<u8>(scratch + NAME_MAX, 0);
   if ((context.options & XO_VLAN_NAMES) != 0) appendVlans(scratch);
   return scratch;

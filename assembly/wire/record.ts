@@ -13,6 +13,7 @@ import {
   PKT_TCPRES, PKT_TCPURGP, PKT_TCPWIN, PKT_TOS, PKT_TS, PKT_TTL, PKT_UID, PKTTYPE_BROADCAST,
   PKTTYPE_MULTICAST,
 } from '../shared/layout';
+import { copy16, copy6, zeroBlocks } from '../inline-memory';
 import { FF_UID } from './abi';
 import * as frame from './frame';
 import * as icmp from './icmp';
@@ -23,8 +24,6 @@ import { PROTO_ICMP, PROTO_TCP, hasPorts } from './proto';
 
 const PACKET_BROADCAST: u32 = 1; // Linux skb->pkt_type values (SLL packet types)
 const PACKET_MULTICAST: u32 = 2;
-const NAME_BYTES: usize = 16;
-const MAC_BYTES: usize = 6;
 
 // Where the packet went in or out, settled by the caller for each frame (place()).
 let inName: usize = 0; // 16-byte name, 0 = none
@@ -40,7 +39,7 @@ export function place(inIface: usize, outIface: usize, generatedHere: bool, macs
 }
 
 export function writeRecord(rec: usize, ts: f64, payload: usize): void {
-  memory.fill(rec, 0, PKT_SIZE);
+  zeroBlocks(rec, PKT_SIZE);
   store<f64>(rec + PKT_TS, ts);
   store<u32>(rec + PKT_SRC, ipv4.src);
   store<u32>(rec + PKT_DST, ipv4.dst);
@@ -63,11 +62,11 @@ export function writeRecord(rec: usize, ts: f64, payload: usize): void {
     store<u32>(rec + PKT_GID, frame.gid);
   }
   if (withMacs) {
-    if (frame.srcMac != 0) memory.copy(rec + PKT_SRCMAC, frame.srcMac, MAC_BYTES);
-    if (frame.dstMac != 0) memory.copy(rec + PKT_DSTMAC, frame.dstMac, MAC_BYTES);
+    if (frame.srcMac != 0) copy6(rec + PKT_SRCMAC, frame.srcMac);
+    if (frame.dstMac != 0) copy6(rec + PKT_DSTMAC, frame.dstMac);
   }
-  if (inName != 0) memory.copy(rec + PKT_IN_IFACE, inName, NAME_BYTES);
-  if (outName != 0) memory.copy(rec + PKT_OUT_IFACE, outName, NAME_BYTES);
+  if (inName != 0) copy16(rec + PKT_IN_IFACE, inName);
+  if (outName != 0) copy16(rec + PKT_OUT_IFACE, outName);
   if (payload != 0) {
     store<u32>(rec + PKT_PAYLOAD_PTR, <u32>payload);
     store<u32>(rec + PKT_PAYLOAD_LEN, l4.payloadLength);

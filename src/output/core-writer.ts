@@ -86,8 +86,8 @@ function planAreas(engine: Engine, entries: number, outputBytes: number, heapByt
     tallyOrder: (TALLY_SLOTS / 2) * 4,
     names: OUT_NAMES_MAX * NAME_BYTES,
     out: HEADER_ROOM + outputBytes,
-    // 8 spare bytes: the core copies fragments 8 bytes at a time
-    heap: heapBytes + 8,
+    // 16 spare bytes: the core copies fragments 16 bytes at a time (assembly/output/sink.ts putBytes)
+    heap: heapBytes + 16,
   };
   const align = (n: number) => Math.ceil(n / 16) * 16;
   const total = Object.values(sizes).reduce((sum, size) => sum + align(size), 0);

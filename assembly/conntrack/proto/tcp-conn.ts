@@ -126,7 +126,8 @@ export function setLastFlag(ct: usize, bit: u32, on: bool): void {
  * last_win is 0.
  */
 export function resetConnection(ct: usize, state: u8, cls: i32): void {
-  memory.fill(ct + CT_PRIV, 0, PRIV_SIZE);
+  // Five u64 stores: memory.fill would be a call out of the WASM code (assembly/inline-memory.ts).
+  for (let at: usize = 0; at < <usize>PRIV_SIZE; at += 8) store<u64>(ct + CT_PRIV + at, 0);
   store<u8>(ct, 0, CT_TCP_SCALE);
   store<u8>(ct, <u8>((<u32>state & STATE_MASK) | LF_WINDOW_ZERO), CT_STATE);
   setBits(ct, <u32>cls << LAST_CLASS_SHIFT);

@@ -109,13 +109,35 @@ function icmpTypeSet(type: number, codeLo: number, codeHi: number, invert: boole
   return codeLo === 0 && codeHi >= U8_MAX ? inverted([type, type], true, U8_MAX) : undefined;
 }
 
+/**
+ * Intersections of the same two set objects, made once: rules repeat the pair (`-p tcp` with the
+ * tcp match's header check, 256 intervals each, per rule was a cold compile's largest cost at 1k
+ * rules), and one shared result lets the interval sweep move those rules as one group
+ * (field-table.ts). Weak, so sets of a finished compile are not kept.
+ */
+const intersections = new WeakMap<ValueSet, WeakMap<ValueSet, ValueSet>>();
+
+function sharedIntersection(a: ValueSet, b: ValueSet): ValueSet {
+  let withA = intersections.get(a);
+  if (!withA) {
+    withA = new WeakMap();
+    intersections.set(a, withA);
+  }
+  let both = withA.get(b);
+  if (!both) {
+    both = intersect(a, b);
+    withA.set(b, both);
+  }
+  return both;
+}
+
 class FieldsBuilder {
   readonly values: (ValueSet | undefined)[] = new Array(FIELD_MAX.length).fill(undefined);
 
   allow(kind: number, set: ValueSet | undefined): void {
     if (!set) return;
     const known = this.values[kind];
-    this.values[kind] = known ? intersect(known, set) : set;
+    this.values[kind] = known ? sharedIntersection(known, set) : set;
   }
 
   never(): void {

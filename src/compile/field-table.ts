@@ -2,6 +2,7 @@
 // rules' value sets cut it into, each with the row of rules that allow it (layout.ts "Classifier
 // tables", CLL_SEARCH / CLL_DIRECT). Built by one sweep over the interval boundaries.
 import { TrackedRow, type RowPool } from './row-pool.js';
+import { SHARED_SETS_MAX } from './rule-fields.js';
 import type { ValueSet } from './value-set.js';
 
 export interface IntervalTable {
@@ -26,8 +27,11 @@ interface RuleGroups {
   masks: Int32Array;
 }
 
-/** Groups the rules with a set; rules without one (anything) are set in `unconstrained`. */
-function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow): RuleGroups {
+/**
+ * Groups the rules with a set; rules without one (anything) are set in `unconstrained`. Only
+ * `shared` sets are looked up (the others are one per rule: a group each, no Map of 10k keys).
+ */
+function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow, shared: boolean): RuleGroups {
   const groupOf = new Int32Array(sets.length);
   const ids = new Map<ValueSet, number>();
   const groupSets: ValueSet[] = [];
@@ -38,10 +42,10 @@ function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: Trac
       groupOf[rule] = -1;
       continue;
     }
-    let id = ids.get(set);
+    let id = shared ? ids.get(set) : undefined;
     if (id === undefined) {
       id = groupSets.length;
-      ids.set(set, id);
+      if (shared) ids.set(set, id);
       groupSets.push(set);
     }
     groupOf[rule] = id;
@@ -81,7 +85,7 @@ function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: Trac
  */
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
   const current = new TrackedRow(pool);
-  const groups = groupRules(sets, current);
+  const groups = groupRules(sets, current, max <= SHARED_SETS_MAX);
   const groupSets = groups.sets;
   let edges = 1;
   for (let g = 0; g < groupSets.length; g++) edges += groupSets[g].length;

@@ -20,6 +20,12 @@ const PORTS_SOURCE = 0;
 const PORTS_DESTINATION = 1;
 const ICMP_ANY_TYPE = 0xff;
 
+/**
+ * Fields up to this size (protocol, ICMP type, ctstate) have their value sets built once per
+ * distinct option and shared by every rule that has it; larger ones get a set per rule.
+ */
+export const SHARED_SETS_MAX = PROTOFRAG_MAX;
+
 /** Largest value of each value field (CLK_SRC..CLK_CTSTATE). */
 export const FIELD_MAX: readonly number[] = [U32_MAX, U32_MAX, PROTOFRAG_MAX, U16_MAX, U16_MAX, U8_MAX, U8_MAX];
 
@@ -80,7 +86,7 @@ function remembered(key: string, build: () => ValueSet): ValueSet {
  */
 function compareSet(op: number, kind: number, x: number, y: number): ValueSet | undefined {
   const max = FIELD_MAX[kind];
-  if (max <= PROTOFRAG_MAX) {
+  if (max <= SHARED_SETS_MAX) {
     return remembered(`${op}:${kind}:${x}:${y}`, () => {
       if (op === OP_RANGE || op === OP_IPRANGE) return enumerate(max, (v) => fieldValueOf(kind, v) >= x && fieldValueOf(kind, v) <= y);
       if (op === OP_MASKEQ) return enumerate(max, (v) => ((fieldValueOf(kind, v) & x) >>> 0) === y);

@@ -182,8 +182,14 @@ export class TrackedRow {
     this.write(i >>> 5, this.bits[i >>> 5] | (1 << (i & 31)));
   }
 
-  clear(i: number): void {
-    this.write(i >>> 5, this.bits[i >>> 5] & ~(1 << (i & 31)));
+  /** Sets the bits of `mask` in word `word`. */
+  setBits(word: number, mask: number): void {
+    this.write(word, this.bits[word] | mask);
+  }
+
+  /** Clears the bits of `mask` in word `word`. */
+  clearBits(word: number, mask: number): void {
+    this.write(word, this.bits[word] & ~mask);
   }
 
   /** Forgets which words changed. */

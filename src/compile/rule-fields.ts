@@ -20,6 +20,12 @@ const PORTS_SOURCE = 0;
 const PORTS_DESTINATION = 1;
 const ICMP_ANY_TYPE = 0xff;
 
+/**
+ * Fields up to this size (protocol, ICMP type, ctstate) have their value sets built once per
+ * distinct option and shared by every rule that has it; larger ones get a set per rule.
+ */
+export const SHARED_SETS_MAX = PROTOFRAG_MAX;
+
 /** Largest value of each value field (CLK_SRC..CLK_CTSTATE). */
 export const FIELD_MAX: readonly number[] = [U32_MAX, U32_MAX, PROTOFRAG_MAX, U16_MAX, U16_MAX, U8_MAX, U8_MAX];
 
@@ -80,7 +86,7 @@ function remembered(key: string, build: () => ValueSet): ValueSet {
  */
 function compareSet(op: number, kind: number, x: number, y: number): ValueSet | undefined {
   const max = FIELD_MAX[kind];
-  if (max <= PROTOFRAG_MAX) {
+  if (max <= SHARED_SETS_MAX) {
     return remembered(`${op}:${kind}:${x}:${y}`, () => {
       if (op === OP_RANGE || op === OP_IPRANGE) return enumerate(max, (v) => fieldValueOf(kind, v) >= x && fieldValueOf(kind, v) <= y);
       if (op === OP_MASKEQ) return enumerate(max, (v) => ((fieldValueOf(kind, v) & x) >>> 0) === y);
@@ -109,13 +115,35 @@ function icmpTypeSet(type: number, codeLo: number, codeHi: number, invert: boole
   return codeLo === 0 && codeHi >= U8_MAX ? inverted([type, type], true, U8_MAX) : undefined;
 }
 
+/**
+ * Intersections of the same two set objects, made once: rules repeat the pair (`-p tcp` with the
+ * tcp match's header check, 256 intervals each, per rule was a cold compile's largest cost at 1k
+ * rules), and one shared result lets the interval sweep move those rules as one group
+ * (field-table.ts). Weak, so sets of a finished compile are not kept.
+ */
+const intersections = new WeakMap<ValueSet, WeakMap<ValueSet, ValueSet>>();
+
+function sharedIntersection(a: ValueSet, b: ValueSet): ValueSet {
+  let withA = intersections.get(a);
+  if (!withA) {
+    withA = new WeakMap();
+    intersections.set(a, withA);
+  }
+  let both = withA.get(b);
+  if (!both) {
+    both = intersect(a, b);
+    withA.set(b, both);
+  }
+  return both;
+}
+
 class FieldsBuilder {
   readonly values: (ValueSet | undefined)[] = new Array(FIELD_MAX.length).fill(undefined);
 
   allow(kind: number, set: ValueSet | undefined): void {
     if (!set) return;
     const known = this.values[kind];
-    this.values[kind] = known ? intersect(known, set) : set;
+    this.values[kind] = known ? sharedIntersection(known, set) : set;
   }
 
   never(): void {

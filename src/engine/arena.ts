@@ -128,8 +128,30 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   };
 }
 
-/** Grows `memory` until it holds `bytes`. */
+/** Largest memory a wasm32 instance can have, in pages. */
+const MAX_PAGES = 65536;
+/**
+ * A growing memory gets this much more than asked for. Every grow() makes a new ArrayBuffer over
+ * the whole memory, which V8 counts as fresh external memory until a GC: a run's set-up reserves
+ * its areas one after the other (engine, record writer, capture parser), and growing by exactly
+ * each one cost three or four forced GCs before the first packet. Pages never touched cost no
+ * physical memory.
+ */
+const GROWTH_FACTOR = 1.5;
+
+/** Grows `memory` until it holds `bytes` (with room to spare, when the memory can have it). */
 export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes <= have) return;
+  const needed = Math.ceil((bytes - have) / PAGE);
+  const roomy = Math.min(Math.ceil((bytes * GROWTH_FACTOR - have) / PAGE), MAX_PAGES - have / PAGE);
+  if (roomy > needed) {
+    try {
+      memory.grow(roomy);
+      return;
+    } catch {
+      // beyond the memory's maximum (or the address space): exactly what was asked for
+    }
+  }
+  memory.grow(needed);
 }

@@ -6,7 +6,9 @@
 // reads a sequence of values decodes it: msgpackr `unpackMultiple(buffer)` or `UnpackrStream`,
 // Python `msgpack.Unpacker(file)`. Maps rather than msgpackr's records extension keep it readable
 // by every decoder; the batch-per-pack() is where the speed comes from.
-import { Packr } from 'msgpackr';
+// msgpackr/pack: the packer without the native unpacking add-on that the package's Node entry
+// looks for when loaded (a failed probe of the file system at every start-up; we only pack)
+import { Packr } from 'msgpackr/pack';
 import { csvHeader, csvRow } from './csv.js';
 import type { OutputRecord } from './record.js';
 

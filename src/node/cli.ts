@@ -10,11 +10,6 @@ import { RECORD_FORMATS } from '../output/encode.js';
 import { ONLY_KEYWORDS } from '../output/only.js';
 // Commands are imported when run: a start-up loads only the modules its command needs.
 import { loadRulesetFile, printWarnings } from './load.js';
-import { beginStartup, endStartup } from './startup-tiering.js';
-
-// save, list and classify's set-up run once: V8 optimises only their hottest code (classify gives
-// the default back before its packets; the other commands before they start).
-beginStartup();
 
 const program = new Command();
 program
@@ -78,7 +73,6 @@ program
   .option('--show <n>', 'differing packets to show (all are counted)', '10')
   .option('-i, --in <iface>', 'in-interface of captured frames whose capture names none')
   .action(async (files: string[], o: { host?: string; show: string; in?: string }) => {
-    endStartup();
     const { benchCommand } = await import('./commands/bench.js');
     process.stdout.write(await benchCommand(files, { host: o.host, show: Number(o.show), in: o.in, quiet: false }));
   });
@@ -90,7 +84,6 @@ program
   .requiredOption('-r, --rules <file>', 'ruleset')
   .option('-H, --host <file>', 'host model JSON')
   .action(async (spec: string, o: { rules: string; host?: string }) => {
-    endStartup();
     const { traceCommand } = await import('./commands/trace.js');
     process.stdout.write(await traceCommand(spec, o));
   });
@@ -99,7 +92,6 @@ program
   .command('demo')
   .description('run the bundled example (an FTP server with INPUT DROP) and print verdicts and counters')
   .action(async () => {
-    endStartup();
     const { demoCommand } = await import('./commands/demo.js');
     process.stdout.write((await demoCommand()) + '\n');
   });
@@ -112,7 +104,6 @@ program
   .option('-H, --host <file>', "nfwasm's host model (default: the lab router, docs/conformance.md)")
   .addOption(new Option('--backend <backend>', 'iptables backend in the kernel').choices(['legacy', 'nft']).default('legacy'))
   .action(async (rules: string, capture: string, o: { host?: string; backend: 'legacy' | 'nft' }) => {
-    endStartup();
     const { conformanceCommand } = await import('./commands/conformance.js');
     process.exitCode = await conformanceCommand(rules, capture, o);
   });

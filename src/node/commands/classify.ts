@@ -30,7 +30,6 @@ import { Engine } from '../../engine/engine.js';
 import { classifyCaptureInPlace } from '../fused-capture.js';
 import type { CaptureInput } from '../inputs.js';
 import { Summary } from '../summary.js';
-import { endStartup } from '../startup-tiering.js';
 
 export interface ClassifyOptions {
   rules: string;
@@ -95,7 +94,6 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   const encoder = recordEncoder(format);
   const progress = new ProgressMeter(process.stderr, capture === '-' ? undefined : sizeOf(capture));
   const say = (message: string) => process.stderr.write(`nfwasm: ${message}\n`);
-  endStartup(); // set-up done: the packets are the repeated work
   try {
     const head = encoder.start();
     if (head) await output.write(head);

@@ -3,14 +3,14 @@
 // (index keys, expectations of the master, the entry itself) and the table-full collection.
 import {
   CFG_CT_HIGH, CFG_CT_NEXT_EXPIRY, CT_EXPIRES, CT_ID, CTE_UNCONFIRMED,
-  CTSTATUS_ASSURED, CTSTATUS_CONFIRMED,
+  CTSTATUS_CONFIRMED,
 } from '../shared/layout';
 import { nowMs, reached } from './clock';
 import { cfgWord, setCfgWord } from './config';
 import { entryAt, freeEntry } from './entries';
 import { expectRemoveMaster } from './expect';
 import { hasFlag, hasStatus } from './fields';
-import { entryInSlot, foundEntry, homeSlotOf, indexRemove, lookup } from './table';
+import { foundEntry, homeSlotOf, indexRemove, lookup, unassuredInSlot } from './table';
 import { blockShift, blockWordAddress, NO_TIMER, PLAIN_RANGE_END, timersOutsidePlainRange } from './timer-blocks';
 
 export function isConfirmed(ct: usize): bool {
@@ -107,8 +107,8 @@ const EARLY_DROP_SLOTS: u32 = 16;
 export function earlyDrop(src: u32, dst: u32, ports: u32, proto: u8): bool {
   const home = homeSlotOf(src, dst, ports, proto);
   for (let i: u32 = 0; i < EARLY_DROP_SLOTS; i++) {
-    const ct = entryInSlot(home + i);
-    if (ct != 0 && !hasStatus(ct, CTSTATUS_ASSURED)) {
+    const ct = unassuredInSlot(home + i);
+    if (ct != 0) {
       deleteEntry(ct);
       return true;
     }

@@ -14,7 +14,8 @@ import { ctFlags, nowMs, timeoutMs } from '../clock';
 import { maxRetrans } from '../config';
 import * as core from '../core';
 import { DIR_ORIGINAL, DIR_REPLY, TRK_ACCEPT, TRK_IGNORE, TRK_INVALID, TRK_REPEAT } from '../ctinfo';
-import { addStatus, hasStatus, setTcpState, statusOf, tcpStateOf } from '../fields';
+import { hasStatus, setTcpState, statusOf, tcpStateOf } from '../fields';
+import { markAssured } from '../table';
 import { setExpires } from '../timer-blocks';
 import { checksumError } from './checksum';
 import {
@@ -307,7 +308,7 @@ export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
     if (newState == TCP_ESTABLISHED && timeout > unackCap) timeout = unackCap;
   } else if ((status & CTSTATUS_ASSURED) == 0 && (oldState == TCP_SYN_RECV || oldState == TCP_ESTABLISHED)
     && newState == TCP_ESTABLISHED) {
-    addStatus(ct, CTSTATUS_ASSURED);
+    markAssured(ct);
   }
   setExpires(ct, nowMs + timeout);
   return TRK_ACCEPT;

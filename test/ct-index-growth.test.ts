@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import {
   CFG_CT_ENTRIES_PTR, CFG_CT_EXT_PTR, CFG_CT_HIGH, CFG_CT_INDEX_PTR, CFG_CT_INDEX_SLOTS, CFG_CT_MAX,
   CT_EXT_SIZE, CT_FLAGS, CT_ID, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO, CT_SIZE,
-  CT_SLOT_SIZE, CT_STATUS_MASK, CTE_EXT, CTE_NAT, CTSTATUS_CONFIRMED, CX_ID,
+  CT_SLOT_SIZE, CT_STATUS_MASK, CTE_EXT, CTE_NAT, CTSTATUS_ASSURED, CTSTATUS_CONFIRMED, CX_ID,
 } from '../assembly/shared/layout.js';
 import { classifyPackets } from '../src/classify.js';
 import type { Arena } from '../src/engine/arena.js';
@@ -128,8 +128,10 @@ function checkIndex(engine: Engine, label: string): IndexView {
     const proto = view.getUint8(ct + CT_PROTO);
     // ICMP "ports": id << 16 | type << 8 | code; the reply has the echo reply type (0 for 8)
     const replyPorts = proto === ICMP ? ((sport << 16) | (dport & 0xff)) >>> 0 : ((dport << 16) | sport) >>> 0;
-    keys.push({ id, dir: 0, fingerprint: fingerprint(src, dst, ((sport << 16) | dport) >>> 0, proto), handle: i + 1 });
-    keys.push({ id, dir: 1, fingerprint: fingerprint(dst, src, replyPorts, proto), handle: ((1 << 31) | (i + 1)) >>> 0 });
+    // Both keys of an ASSURED entry carry bit 30 (early_drop reads it from the slot).
+    const assured = flags & CT_STATUS_MASK & CTSTATUS_ASSURED ? 1 << 30 : 0;
+    keys.push({ id, dir: 0, fingerprint: fingerprint(src, dst, ((sport << 16) | dport) >>> 0, proto), handle: (assured | (i + 1)) >>> 0 });
+    keys.push({ id, dir: 1, fingerprint: fingerprint(dst, src, replyPorts, proto), handle: ((1 << 31) | assured | (i + 1)) >>> 0 });
   }
   // In use: 4 slots per entry of the peak rounded up to a power of two, at least 512, and the
   // whole reservation once the peak is nf_conntrack_max.

@@ -11,6 +11,7 @@ import {
 import { zeroBlocks } from '../inline-memory';
 import { cfgWord, entriesBase, entryCapacity, extBase, extCapacity, setCfgWord } from './config';
 import { indexFollowPeak } from './table';
+import { markEntryChanged } from './timer-blocks';
 
 // A free slot's link to the next free one lives in a field that means nothing once freed.
 const FREE_ENTRY_LINK = CT_EXPIRES;
@@ -62,6 +63,7 @@ export function allocEntry(): usize {
   const ct = entryAt(index);
   clearEntry(ct);
   store<u32>(ct, nextId(), CT_ID);
+  markEntryChanged(ct);
   return ct;
 }
 
@@ -73,6 +75,7 @@ export function freeEntry(ct: usize): void {
   store<u32>(ct, cfgWord(CFG_CT_FREE_ENTRY), FREE_ENTRY_LINK);
   setCfgWord(CFG_CT_FREE_ENTRY, <u32>entryIndex(ct) + 1);
   setCfgWord(CFG_CT_COUNT, cfgWord(CFG_CT_COUNT) - 1);
+  markEntryChanged(ct);
 }
 
 @inline function hasExt(ct: usize): bool {

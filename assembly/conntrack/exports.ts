@@ -1,7 +1,7 @@
 // Entry points for the host beyond evaluate(): bringing the tables up to date before they are
 // listed, and the raw lookup-or-insert batch the benchmark measures (bench/conntrack.ts).
 import {
-  CT_EXPIRES, CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
+  CT_ORIG_DPORT, CT_ORIG_DST, CT_ORIG_SPORT, CT_ORIG_SRC, CT_PROTO,
   CTSTATUS_CONFIRMED,
 } from '../shared/layout';
 import { nowMs } from './clock';
@@ -11,6 +11,7 @@ import { addStatus } from './fields';
 import { expectCollect } from './expect';
 import { collectExpired, findLive } from './lifecycle';
 import { indexInsert, touchEntry, touchHome } from './table';
+import { setExpires } from './timer-blocks';
 import { invertPorts } from './tuple';
 
 /**
@@ -75,7 +76,7 @@ export function conntrackLookupOrInsert(cfg: usize, tuples: usize, count: u32): 
     store<u16>(ct, <u16>ports, CT_ORIG_DPORT);
     store<u8>(ct, proto, CT_PROTO);
     addStatus(ct, CTSTATUS_CONFIRMED);
-    store<u32>(ct, nowMs + 0x7fffffff, CT_EXPIRES);
+    setExpires(ct, nowMs + 0x7fffffff);
     indexInsert(ct);
   }
   benchSink = touched;

@@ -33,6 +33,7 @@ import { icmpErrorRelated, isIcmpError } from './proto/icmp';
 import { l4Error, l4New, l4Packet } from './proto/index';
 import { publish } from './publish';
 import { foundDir, foundEntry, indexInsert } from './table';
+import { markEntryChanged } from './timer-blocks';
 import {
   PROTO_ICMP, icmpInverseType, setPacketTuple, tupleDst, tuplePorts, tupleProto, tupleSrc,
 } from './tuple';
@@ -125,6 +126,7 @@ function createEntry(zone: u16, templateHelper: u8): usize {
   store<u16>(ct, <u16>tuplePorts, CT_ORIG_DPORT);
   store<u8>(ct, tupleProto, CT_PROTO);
   addFlags(ct, CTE_UNCONFIRMED);
+  markEntryChanged(ct);
   if (zone != 0) {
     const ext = extOf(ct, true);
     if (ext != 0) {
@@ -267,6 +269,7 @@ export function confirm(rec: usize): bool {
   const flags = flagsOf(ct);
   if ((flags & CTE_UNCONFIRMED) != 0 && (flags & CTE_DYING) == 0) {
     clearFlags(ct, CTE_UNCONFIRMED);
+    markEntryChanged(ct);
     addStatus(ct, CTSTATUS_CONFIRMED);
     indexInsert(ct);
     noteExpiry(ct);

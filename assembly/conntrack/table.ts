@@ -20,18 +20,25 @@
 // meets while probing, the younger one moving on (the result does not depend on the order the
 // entries are visited in). So at full size the index is slot for slot the one a never-grown index
 // would hold (test/ct-index-growth.test.ts checks it against a model).
-import { CFG_CT_HIGH, CFG_CT_NEXT_ID, CT_EXPIRES, CT_ID, CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO, CTSTATUS_CONFIRMED } from '../shared/layout';
+//
+// Both keys of an ASSURED conntrack carry ASSURED_BIT in their handle, so early_drop, which with
+// the table full runs for every packet of a connection that got no entry, finds an unassured
+// entry near a tuple's home from the slots alone instead of reading up to 16 scattered entries.
+import {
+  CFG_CT_HIGH, CFG_CT_NEXT_ID, CT_EXPIRES, CT_ID, CT_ORIG_DST, CT_ORIG_SRC, CT_PROTO, CTSTATUS_ASSURED, CTSTATUS_CONFIRMED,
+} from '../shared/layout';
 import { cfgWord, entryCapacity, indexBase, indexReserved, indexSlots, setIndexSlots } from './config';
 import { entryAt, entryIndex } from './entries';
-import { hasStatus, idOf } from './fields';
+import { addStatus, hasStatus, idOf } from './fields';
 import { indexSlotsFor } from './index-size';
 import { origPorts, replyDst, replyPorts, replySrc, zoneOf } from './tuple';
 
 const SLOT_SHIFT = 3; // CT_SLOT_SIZE
 const FINGERPRINT = 0; // u32
-const HANDLE = 4; // u32: dir << 31 | (entry index + 1); 0 = empty slot
+const HANDLE = 4; // u32: dir << 31 | assured << 30 | (entry index + 1); 0 = empty slot
 const DIR_BIT: u32 = 1 << 31;
-const ENTRY_MASK: u32 = DIR_BIT - 1;
+const ASSURED_BIT: u32 = 1 << 30; // entry indexes stay below 2^23 (MAX_CONNTRACK_ENTRIES, src/compile/conntrack.ts)
+const ENTRY_MASK: u32 = ASSURED_BIT - 1;
 
 /** Result of the last lookup(): the entry address (0 = none) and the direction it was found in. */
 export let foundEntry: usize = 0;
@@ -62,10 +69,10 @@ export function homeSlotOf(src: u32, dst: u32, ports: u32, proto: u8): u32 {
   return homeOf(fingerprintOf(src, dst, ports, proto));
 }
 
-/** The entry a slot names, 0 when the slot is empty. */
-export function entryInSlot(slot: u32): usize {
+/** The entry a slot names when it is not ASSURED; 0 when it is, or the slot is empty. */
+export function unassuredInSlot(slot: u32): usize {
   const handle = load<u32>(slotAddress(slot & (indexSlots - 1)), HANDLE);
-  return handle == 0 ? 0 : handleEntry(handle);
+  return handle == 0 || (handle & ASSURED_BIT) != 0 ? 0 : handleEntry(handle);
 }
 
 /** Does `ct`'s tuple in direction `dir` equal (src, dst, ports, proto)? */
@@ -136,10 +143,17 @@ function insertKey(fingerprint: u32, handle: u32): void {
   store<u64>(slotAddress(slot), (<u64>handle << 32) | fingerprint);
 }
 
+/** The slot holding the key with `handle` (without ASSURED_BIT); the key must be in the index. */
+function slotOfKey(fingerprint: u32, handle: u32): u32 {
+  const mask = indexSlots - 1;
+  let slot = homeOf(fingerprint);
+  while ((load<u32>(slotAddress(slot), HANDLE) & ~ASSURED_BIT) != handle) slot = (slot + 1) & mask;
+  return slot;
+}
+
 function removeKey(fingerprint: u32, handle: u32): void {
   const mask = indexSlots - 1;
-  let hole = homeOf(fingerprint);
-  while (load<u32>(slotAddress(hole), HANDLE) != handle) hole = (hole + 1) & mask;
+  let hole = slotOfKey(fingerprint, handle);
   // Backward shift: pull later keys of the same probe run into the hole while that keeps each of
   // them reachable from its home slot (which its fingerprint gives, without touching its entry).
   let next = (hole + 1) & mask;
@@ -158,8 +172,14 @@ function removeKey(fingerprint: u32, handle: u32): void {
   store<u64>(slotAddress(hole), 0);
 }
 
+/** The handle naming `ct` in direction `dir`, without ASSURED_BIT. */
 @inline function handleOf(ct: usize, dir: u32): u32 {
   return (dir << 31) | (<u32>entryIndex(ct) + 1);
+}
+
+/** The handle as stored in the slot: with ASSURED_BIT when `ct` is ASSURED. */
+@inline function keyHandleOf(ct: usize, dir: u32): u32 {
+  return handleOf(ct, dir) | (hasStatus(ct, CTSTATUS_ASSURED) ? ASSURED_BIT : 0);
 }
 
 @inline function originalFingerprint(ct: usize): u32 {
@@ -172,8 +192,22 @@ function removeKey(fingerprint: u32, handle: u32): void {
 
 /** Makes `ct` findable by both its tuples. */
 export function indexInsert(ct: usize): void {
-  insertKey(originalFingerprint(ct), handleOf(ct, 0));
-  insertKey(replyFingerprint(ct), handleOf(ct, 1));
+  insertKey(originalFingerprint(ct), keyHandleOf(ct, 0));
+  insertKey(replyFingerprint(ct), keyHandleOf(ct, 1));
+}
+
+@inline function setAssuredBit(fingerprint: u32, handle: u32): void {
+  const at = slotAddress(slotOfKey(fingerprint, handle));
+  store<u32>(at, load<u32>(at, HANDLE) | ASSURED_BIT, HANDLE);
+}
+
+/** Sets ASSURED on `ct` (status only ever gains it), and on its keys when it is in the index. */
+export function markAssured(ct: usize): void {
+  if (hasStatus(ct, CTSTATUS_ASSURED)) return;
+  addStatus(ct, CTSTATUS_ASSURED);
+  if (!hasStatus(ct, CTSTATUS_CONFIRMED)) return; // indexInsert will carry it
+  setAssuredBit(originalFingerprint(ct), handleOf(ct, 0));
+  setAssuredBit(replyFingerprint(ct), handleOf(ct, 1));
 }
 
 /** Removes both keys of a confirmed `ct`. */
@@ -224,8 +258,8 @@ function rebuild(slots: u32): void {
   for (let i: u32 = 0; i < high; i++) {
     const ct = entryAt(<i32>i);
     if (load<u32>(ct, CT_ID) == 0 || !hasStatus(ct, CTSTATUS_CONFIRMED)) continue;
-    insertBySeniority(originalFingerprint(ct), handleOf(ct, 0), nextId);
-    insertBySeniority(replyFingerprint(ct), handleOf(ct, 1), nextId);
+    insertBySeniority(originalFingerprint(ct), keyHandleOf(ct, 0), nextId);
+    insertBySeniority(replyFingerprint(ct), keyHandleOf(ct, 1), nextId);
   }
 }
 

@@ -698,7 +698,8 @@ export const CXF_MASTER_HELPER_SHIFT = 8; // (added) CX_FLAGS bits 8..15: HELPER
 // reservation once that peak reaches CFG_CT_MAX (the only time the table can be full). Each live conntrack
 // has two keys (ORIGINAL tuple and REPLY tuple) so a packet in either direction finds it.
 export const CT_SLOT_SIZE = 8; // u32 fingerprint (upper half of the tuple's 64-bit hash; its low bits
-//                                are the home slot), u32 dir << 31 | (entry + 1) (0 = empty slot); the
+//                                are the home slot), u32 dir << 31 | assured << 30 | (entry + 1) (0 =
+//                                empty slot; assured: the entry has CTSTATUS_ASSURED); the
 //                                tuple itself is checked on the entry (assembly/conntrack/table.ts)
 
 // Expectations: EXP_SIZE records, CFG_CT_EXP_MAX of them (live while EXP_ID != 0). A new

@@ -4,7 +4,7 @@
 // quote is looked up inverted and, if it is one of ours and the outer destination is that
 // connection's destination in the direction found, the error is RELATED to it.
 import {
-  CT_EXPIRES, CT_ORIG_DST, CTO_ICMP, CTR_ICMP_BAD_TYPE, CTR_ICMP_CANNOT_CREATE,
+  CT_ORIG_DST, CTO_ICMP, CTR_ICMP_BAD_TYPE, CTR_ICMP_CANNOT_CREATE,
   CTR_ICMP_ERROR_SPOOFED, CTR_ICMP_ERROR_UNKNOWN, CTR_NONE, CTR_TRUNCATED, PF2_INNER,
   PF2_TRUNCATED_L4, PKT_DST, PKT_FLAGS2, PKT_ICMP_TYPE, PKT_INNER_DPORT, PKT_INNER_DST,
   PKT_INNER_PROTO, PKT_INNER_SPORT, PKT_INNER_SRC, PKT_ZONE,
@@ -14,6 +14,7 @@ import * as core from '../core';
 import { DIR_ORIGINAL, IP_CT_RELATED, IP_CT_RELATED_REPLY, TRK_ACCEPT } from '../ctinfo';
 import { findLive } from '../lifecycle';
 import { foundDir, foundEntry } from '../table';
+import { setExpires } from '../timer-blocks';
 import { hasPorts, icmpInverseType, invertPorts, PROTO_ICMP, replyDst } from '../tuple';
 import { checksumError } from './checksum';
 
@@ -38,7 +39,7 @@ export function icmpNew(ct: usize, rec: usize): u32 {
 }
 
 export function icmpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
-  store<u32>(ct, nowMs + timeoutMs(CTO_ICMP), CT_EXPIRES);
+  setExpires(ct, nowMs + timeoutMs(CTO_ICMP));
   return TRK_ACCEPT;
 }
 

@@ -14,7 +14,9 @@ import { ctFlags, nowMs, timeoutMs } from '../clock';
 import { maxRetrans } from '../config';
 import * as core from '../core';
 import { DIR_ORIGINAL, DIR_REPLY, TRK_ACCEPT, TRK_IGNORE, TRK_INVALID, TRK_REPEAT } from '../ctinfo';
-import { addStatus, hasStatus, setTcpState, statusOf, tcpStateOf } from '../fields';
+import { hasStatus, setTcpState, statusOf, tcpStateOf } from '../fields';
+import { markAssured } from '../table';
+import { setExpires } from '../timer-blocks';
 import { checksumError } from './checksum';
 import {
   addSideFlags, ignoredAck, ignoredSynFlags, ignoredSynScale, ignoredSynWindow, lastClass,
@@ -213,7 +215,7 @@ function shortenTimerAfterInvalid(ct: usize, dir: i32): void {
     const left = <i32>(load<u32>(ct, CT_EXPIRES) - nowMs);
     if (left < <i32>SHORTEN_ONLY_ABOVE_MS) return;
     const unack = timeoutMs(CTO_TCP_UNACK);
-    if (<u32>left > unack) store<u32>(ct, nowMs + unack, CT_EXPIRES);
+    if (<u32>left > unack) setExpires(ct, nowMs + unack);
   } else {
     setLast(ct, dir, seg.cls);
   }
@@ -306,8 +308,8 @@ export function tcpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
     if (newState == TCP_ESTABLISHED && timeout > unackCap) timeout = unackCap;
   } else if ((status & CTSTATUS_ASSURED) == 0 && (oldState == TCP_SYN_RECV || oldState == TCP_ESTABLISHED)
     && newState == TCP_ESTABLISHED) {
-    addStatus(ct, CTSTATUS_ASSURED);
+    markAssured(ct);
   }
-  store<u32>(ct, nowMs + timeout, CT_EXPIRES);
+  setExpires(ct, nowMs + timeout);
   return TRK_ACCEPT;
 }

@@ -2,12 +2,14 @@
 // length field is INVALID, so is a bad checksum where verified. Unreplied 30 s; once both
 // directions were seen, 30 s until 2 s after creation, then 120 s and ASSURED ("stream").
 import {
-  CT_EXPIRES, CT_PRIV, CTO_UDP, CTO_UDP_STREAM, CTR_NONE, CTR_UDP_BAD_LENGTH,
-  CTSTATUS_ASSURED, CTSTATUS_CONFIRMED, CTSTATUS_SEEN_REPLY, PF2_TRUNCATED_L4, PKT_FLAGS2,
+  CT_PRIV, CTO_UDP, CTO_UDP_STREAM, CTR_NONE, CTR_UDP_BAD_LENGTH,
+  CTSTATUS_CONFIRMED, CTSTATUS_SEEN_REPLY, PF2_TRUNCATED_L4, PKT_FLAGS2,
 } from '../../shared/layout';
 import { nowMs, timeoutMs } from '../clock';
 import { TRK_ACCEPT } from '../ctinfo';
-import { addStatus, statusOf } from '../fields';
+import { setExpires } from '../timer-blocks';
+import { statusOf } from '../fields';
+import { markAssured } from '../table';
 import { checksumError } from './checksum';
 
 /** The stream rule applies from this long after creation (udp_packet: stream_ts = now + 2 s). */
@@ -27,12 +29,12 @@ export function udpPacket(ct: usize, rec: usize, dir: i32, ctinfo: i32): i32 {
   const status = statusOf(ct);
   if ((status & CTSTATUS_CONFIRMED) == 0) store<u32>(ct, nowMs, UDP_CREATED);
   if ((status & CTSTATUS_SEEN_REPLY) == 0) {
-    store<u32>(ct, nowMs + timeoutMs(CTO_UDP), CT_EXPIRES);
+    setExpires(ct, nowMs + timeoutMs(CTO_UDP));
     return TRK_ACCEPT;
   }
   // time_after(jiffies, stream_ts): strictly later than 2 s after creation.
   const stream = <i32>(nowMs - (load<u32>(ct, UDP_CREATED) + STREAM_AFTER_MS)) > 0;
-  store<u32>(ct, nowMs + timeoutMs(stream ? CTO_UDP_STREAM : CTO_UDP), CT_EXPIRES);
-  if (stream) addStatus(ct, CTSTATUS_ASSURED);
+  setExpires(ct, nowMs + timeoutMs(stream ? CTO_UDP_STREAM : CTO_UDP));
+  if (stream) markAssured(ct);
   return TRK_ACCEPT;
 }

@@ -40,7 +40,8 @@ export const W_TALLY_USED = 92; // in/out: slots in use (the host empties the ta
 export const W_NAMES = 96; // host: out-interface names, NAME_BYTES each (NUL-padded), OUT_NAMES_MAX
 export const W_NAMES_COUNT = 100; // in/out: names in it (FK_OUT code = the name's index)
 export const W_TALLY_ORDER = 104; // host: u32 per slot in use, the slots' addresses in the order they were taken
-// 108..127 reserved
+export const W_MISS_SLOT = 108; // out (WW_MISS): the missing fragment's slot in the table (where the host puts it)
+// 112..127 reserved
 
 export const WF_MSGPACK = 1;
 export const WF_JSONL = 2;

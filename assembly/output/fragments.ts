@@ -5,7 +5,7 @@ import {
   FK_CONST, FK_CT_NOTE, FK_CT_REASON, FK_CT_STATE, FK_DECIDED, FK_HEAD, FK_HELPER, FK_NONE, FK_OUT,
   FK_RULE, FK_SOLE, FRAG_AUX, FRAG_HEADER, FRAG_LENGTH, NAME_BYTES, OUT_NAMES_MAX, TB_CONST, TB_CT_NOTE,
   TB_CT_REASON, TB_CT_STATE, TB_ENTRIES, TB_HEAD, TB_HELPER, TB_OUT, W_ENTRIES, W_MISS_CODE,
-  W_MISS_KIND, W_NAMES, W_NAMES_COUNT, W_TABLE,
+  W_MISS_KIND, W_MISS_SLOT, W_NAMES, W_NAMES_COUNT, W_TABLE,
 } from './abi';
 import { putBytes } from './sink';
 
@@ -28,6 +28,7 @@ export function saveFragments(ctl: usize): void {
   store<u32>(ctl + W_NAMES_COUNT, nameCount);
   store<u32>(ctl + W_MISS_KIND, missKind);
   store<u32>(ctl + W_MISS_CODE, missCode);
+  if (missKind != 0) store<u32>(ctl + W_MISS_SLOT, firstSlot(missKind) + missCode);
 }
 
 /** Whether a lookup since the last clearMiss() found nothing. */

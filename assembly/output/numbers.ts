@@ -38,32 +38,20 @@ export function msgpackNumber(value: f64): void {
 
 /** An integer >= 0 below 2^53 in decimal. */
 export function decimal(value: u64): void {
-  if (value <= <u64>u32.MAX_VALUE) {
-    decimal32(<u32>value);
-    return;
-  }
-  let digits: usize = 1;
-  for (let v = value; v >= 10; v /= 10) digits++;
-  const at = claim(digits);
-  if (!at) return;
-  let p = at + digits;
-  let v = value;
-  do {
-    store<u8>(--p, <u32>(v % 10) + 0x30);
-    v /= 10;
-  } while (v != 0);
+  // u32 values (nearly all) with 32-bit divisions by 10, which the engine turns into multiplications
+  if (value <= <u64>u32.MAX_VALUE) decimalOf<u32>(<u32>value);
+  else decimalOf<u64>(value);
 }
 
-/** decimal() of a u32: 32-bit divisions by 10, which the engine turns into multiplications. */
-function decimal32(value: u32): void {
+function decimalOf<T>(value: T): void {
   let digits: usize = 1;
-  for (let v = value; v >= 10; v /= 10) digits++;
+  for (let v = value; v >= <T>10; v /= <T>10) digits++;
   const at = claim(digits);
   if (!at) return;
   let p = at + digits;
   let v = value;
   do {
-    store<u8>(--p, (v % 10) + 0x30);
-    v /= 10;
-  } while (v != 0);
+    store<u8>(--p, <u32>(v % <T>10) + 0x30);
+    v /= <T>10;
+  } while (v != <T>0);
 }

@@ -7,14 +7,13 @@
 // encoders in their place. The bytes are what recordEncoder(format).encode(records) writes
 // (test/core-writer.test.ts).
 import {
-  FRAG_AUX, FRAG_HEADER, FRAG_LENGTH, FK_CONST, C_CT_ID, C_MARK, C_MATCHED, C_N, C_NAT_NOTES, C_NOTHING_MATCHED,
-  CONST_SLOTS, FK_CT_NOTE, FK_CT_REASON, FK_CT_STATE, FK_DECIDED, FK_HEAD, FK_HELPER, FK_NONE, FK_OUT, FK_RULE,
-  FK_SOLE, NAME_BYTES, OUT_NAMES_MAX, TALLY_CTSTATE_SHIFT, TALLY_ENTRY_SHIFT, TALLY_SLOT_BYTES, TB_CONST,
-  TB_CT_NOTE, TB_CT_REASON, TB_CT_STATE, TB_ENTRIES, TB_HEAD, TB_HELPER, TB_OUT, W_BYTES, W_COUNT,
-  W_CTSTATE_KEEP, W_ENTRIES, W_EVENTS, W_FORMAT, W_LOGS, W_MISS_CODE, W_MISS_KIND, W_NAMES, W_NAMES_COUNT,
-  W_NEXT, W_NUMBER, W_OPTIONS, W_OUT_CAP, W_OUT_POS, W_OUT_PTR, W_OUT_SLACK, W_PKT, W_RES, W_TABLE, W_TALLY,
-  W_TALLY_ORDER, W_TALLY_SLOTS, W_TALLY_USED, W_VERDICT_KEEP, W_WRITTEN, WF_CSV, WF_JSONL, WF_MSGPACK, WO_CONNTRACK, WO_ONLY,
-  WW_DONE, WW_FULL, WW_MISS, WW_SPECIAL, WW_TALLY_FULL,
+  FRAG_AUX, FRAG_HEADER, FRAG_LENGTH, FK_CONST, C_CT_ID, C_MARK, C_MATCHED, C_N, C_NAT_NOTES,
+  C_NOTHING_MATCHED, CONST_SLOTS, NAME_BYTES, OUT_NAMES_MAX, TALLY_CTSTATE_SHIFT, TALLY_ENTRY_SHIFT,
+  TALLY_SLOT_BYTES, TB_CONST, TB_ENTRIES, W_BYTES, W_COUNT, W_CTSTATE_KEEP, W_ENTRIES, W_EVENTS,
+  W_FORMAT, W_LOGS, W_MISS_CODE, W_MISS_KIND, W_NAMES, W_MISS_SLOT, W_NEXT, W_NUMBER, W_OPTIONS,
+  W_OUT_CAP, W_OUT_POS, W_OUT_PTR, W_OUT_SLACK, W_PKT, W_RES, W_TABLE, W_TALLY, W_TALLY_ORDER,
+  W_TALLY_SLOTS, W_TALLY_USED, W_VERDICT_KEEP, W_WRITTEN, WF_CSV, WF_JSONL, WF_MSGPACK, WO_CONNTRACK,
+  WO_ONLY, WW_DONE, WW_FULL, WW_MISS, WW_SPECIAL, WW_TALLY_FULL,
 } from '../../assembly/output/abi.js';
 import { PKT_SIZE, REPLY_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
 import type { Engine } from '../engine/engine.js';
@@ -40,24 +39,6 @@ const DEFAULT_OUTPUT_BYTES = 4 << 20;
 /** Room before the output area for a chunk's msgpack array header, so a chunk is one view. */
 const HEADER_ROOM = 8;
 const utf8 = new TextEncoder();
-
-/** Where each kind's slots start in the fragment table. */
-function firstSlot(kind: number, entries: number): number {
-  switch (kind) {
-    case FK_HEAD: return TB_HEAD;
-    case FK_HELPER: return TB_HELPER;
-    case FK_CT_REASON: return TB_CT_REASON;
-    case FK_CT_STATE: return TB_CT_STATE;
-    case FK_CT_NOTE: return TB_CT_NOTE;
-    case FK_OUT: return TB_OUT;
-    case FK_CONST: return TB_CONST;
-    case FK_RULE: return TB_ENTRIES;
-    case FK_DECIDED: return TB_ENTRIES + entries;
-    case FK_SOLE: return TB_ENTRIES + 2 * entries;
-    case FK_NONE: return TB_ENTRIES + 3 * entries;
-  }
-  throw new Error(`record writer: the core asked for a fragment of unknown kind ${kind}`);
-}
 
 /** The host's blocks for the writer, carved out of one engine.reserve(). */
 interface Areas {
@@ -184,7 +165,7 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
       const i = v.getUint32(ctl + W_NEXT, true);
       let inJs = false;
       if (status === WW_SPECIAL) inJs = true;
-      else if (status === WW_MISS) inJs = !this.storeFragment(v.getUint32(ctl + W_MISS_KIND, true), v.getUint32(ctl + W_MISS_CODE, true));
+      else if (status === WW_MISS) inJs = !this.storeFragment(v.getUint32(ctl + W_MISS_KIND, true), v.getUint32(ctl + W_MISS_CODE, true), v.getUint32(ctl + W_MISS_SLOT, true));
       else if (status === WW_FULL) inJs = !this.moveOut();
       else if (status === WW_TALLY_FULL) this.foldTally();
       else throw new Error(`record writer: the core returned status ${status}`);
@@ -292,12 +273,12 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
     for (const code of [C_N, C_MATCHED, C_NOTHING_MATCHED, C_MARK, C_CT_ID, C_NAT_NOTES]) {
       if (code >= CONST_SLOTS) throw new Error(`record writer: constant ${code} beyond the table`);
       if (this.format === 'csv' && code !== C_NAT_NOTES) continue;
-      if (!this.storeFragment(FK_CONST, code)) throw new Error('record writer: no room for the constant fragments');
+      if (!this.storeFragment(FK_CONST, code, TB_CONST + code)) throw new Error('record writer: no room for the constant fragments');
     }
   }
 
-  /** Makes fragment `kind`/`code` and puts it in the table; false when the fragment area is full. */
-  private storeFragment(kind: number, code: number): boolean {
+  /** Makes fragment `kind`/`code` and puts it in table slot `slot`; false when the fragment area is full. */
+  private storeFragment(kind: number, code: number, slot: number): boolean {
     const { bytes, aux } = this.make(kind, code, (name) => ifaceName(this.mem, this.areas.names + name * NAME_BYTES));
     const at = this.heapPos;
     if (at + FRAG_HEADER + bytes.length > this.areas.heapEnd) return false;
@@ -306,7 +287,7 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
     v.setUint32(at + FRAG_AUX, aux, true);
     this.mem.set(bytes, at + FRAG_HEADER);
     this.heapPos = at + FRAG_HEADER + bytes.length;
-    v.setUint32(this.areas.table + (firstSlot(kind, this.entries) + code) * 4, at, true);
+    v.setUint32(this.areas.table + slot * 4, at, true);
     return true;
   }
 

@@ -3,6 +3,7 @@
 // rules matched (in order), TRACE positions, LOG lines, marks and every counter must be identical.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CLK_CTSTATE, CLK_DPORT, CLK_ICMP_TYPE, CLK_IN, CLK_SRC } from '../assembly/shared/layout.js';
 import { rng } from '../bench/generate.js';
 import type { ClassifierMode } from '../src/compile/index.js';
 import { Engine } from '../src/engine/engine.js';
@@ -162,17 +163,92 @@ async function run(ruleset: Ruleset, packets: PacketInput[], classifier: Classif
 async function compare(seed: number, rules: number, packetCount: number, mode: ClassifierMode): Promise<void> {
   const r = rng(seed);
   const text = randomRuleset(r, rules);
-  const ruleset = parseRuleset(text, { filename: `random-${seed}.rules` });
   const packets = Array.from({ length: packetCount }, (_, i) => randomPacket(r, i));
+  await compareOn(`seed ${seed} (${rules} rules)`, text, packets, mode);
+}
+
+async function compareOn(label: string, text: string, packets: PacketInput[], mode: ClassifierMode): Promise<void> {
+  const ruleset = parseRuleset(text, { filename: 'random.rules' });
   const linear = await run(ruleset, packets, 'linear');
   const classified = await run(ruleset, packets, mode);
   assert.is(linear.classified, 0);
-  assert.ok(classified.classified > 0, `seed ${seed}: no chain got a classifier`);
+  assert.ok(classified.classified > 0, `${label}: no chain got a classifier`);
   for (let i = 0; i < packets.length; i++) {
-    assert.equal(classified.results[i], linear.results[i], `seed ${seed} (${rules} rules), packet ${i}`);
+    assert.equal(classified.results[i], linear.results[i], `${label}, packet ${i}`);
   }
-  assert.is(classified.counters, linear.counters, `seed ${seed}: counters`);
+  assert.is(classified.counters, linear.counters, `${label}: counters`);
 }
+
+/**
+ * Many distinct prefixes and port ranges (long CLL_SEARCH tables, every length from 1 up), and
+ * packets on and around every interval edge, where a search that is one off picks the wrong row.
+ */
+function edgeCase(seed: number, rules: number): { text: string; packets: PacketInput[] } {
+  const r = rng(seed);
+  const lines = ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]'];
+  const edges: number[][] = [[], [], []];
+  for (let i = 0; i < rules; i++) {
+    const len = pick(r, [8, 16, 20, 24, 28, 31, 32]);
+    const mask = (0xffffffff << (32 - len)) >>> 0;
+    const net = ((0x0a000000 + Math.floor(r() * 0x40000)) & mask) >>> 0;
+    const low = Math.floor(r() * 65000);
+    const high = low + Math.floor(r() * 500);
+    edges[0].push(net, (net | ~mask) >>> 0);
+    edges[1].push(low, high);
+    const dst = 0xc0000000 + Math.floor(r() * 0x1000);
+    edges[2].push(dst, dst);
+    const parts = [chance(r, 0.8) ? `-s ${formatIPv4(net)}/${len}` : '', chance(r, 0.5) ? `-d ${formatIPv4(dst)}` : '', '-p tcp'];
+    parts.push(`-m tcp --${chance(r, 0.5) ? 'dport' : 'sport'} ${low}:${high}`);
+    lines.push(`-A FORWARD ${parts.join(' ')} ${pick(r, ['-j ACCEPT', '-j LOG --log-prefix "E "', '-j DROP'])}`.replace(/ +/g, ' '));
+  }
+  lines.push('COMMIT', '');
+  // Mostly aimed at one rule: an edge of its source and of its port range, its destination.
+  const near = (value: number, max: number) => Math.min(max, Math.max(0, value + pick(r, [-1, 0, 0, 1])));
+  const packets = Array.from({ length: 600 }, (_, i): PacketInput => {
+    const rule = Math.floor(r() * rules);
+    const aimed = (k: number) => (chance(r, 0.8) ? edges[k][2 * rule + Math.floor(r() * 2)] : pick(r, edges[k]));
+    const port = near(aimed(1), 65535);
+    const sourcePort = chance(r, 0.5);
+    return {
+      ts: 1000 + i * 0.05, localOut: false, inIface: 'eth0',
+      src: near(aimed(0), 0xffffffff) >>> 0, dst: aimed(2),
+      proto: 6, sport: sourcePort ? port : 1, dport: sourcePort ? 1 : port, tcpFlags: 2,
+      length: 60, ttl: 64, tos: 0, fragOffset: 0, moreFragments: false, dontFragment: false, mark: 0,
+    };
+  });
+  return { text: lines.join('\n'), packets };
+}
+
+test('long interval tables: packets on every edge get the rows the linear walk agrees with', async () => {
+  for (const [seed, rules] of [[301, 60], [302, 333], [303, 1500]]) {
+    const { text, packets } = edgeCase(seed, rules);
+    for (const mode of ['always', 'auto'] as const) await compareOn(`edges seed ${seed} ${mode}`, text, packets, mode);
+  }
+});
+
+test('fields only the linear head constrains get no table, and results stay those of the linear walk', async () => {
+  const r = rng(401);
+  const lines = [
+    '*filter', ':INPUT DROP [0:0]',
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    '-A INPUT -m conntrack --ctstate INVALID -j DROP',
+    '-A INPUT -i lo -j ACCEPT',
+    '-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT',
+  ];
+  for (let i = 0; i < 120; i++) lines.push(`-A INPUT -s 10.0.${i}.0/24 -p tcp -m tcp --dport ${pick(r, PORTS)} -j ${pick(r, ['ACCEPT', 'DROP'])}`);
+  lines.push('COMMIT', '');
+  const text = lines.join('\n');
+  const engine = await Engine.create(parseRuleset(text, { filename: 'head.rules' }), routerHost(), { conntrack: false });
+  const fields = engine.compiled.classifiers[0].fields;
+  for (const kind of [CLK_CTSTATE, CLK_IN, CLK_ICMP_TYPE]) assert.not.ok(fields.includes(kind), `field ${kind} has a table: ${fields}`);
+  for (const kind of [CLK_SRC, CLK_DPORT]) assert.ok(fields.includes(kind), `field ${kind} has no table: ${fields}`);
+  const packets = Array.from({ length: 400 }, (_, i) => {
+    const p = randomPacket(r, i);
+    if (chance(r, 0.5)) p.src = (0x0a000000 + Math.floor(r() * 0x9000)) >>> 0;
+    return p;
+  });
+  await compareOn('linear head', text, packets, 'auto');
+});
 
 test('small random rulesets: classifier and linear walk agree on every packet', async () => {
   for (let seed = 1; seed <= 40; seed++) await compare(seed, 1 + (seed * 7) % 60, 300, 'always');

@@ -53,14 +53,20 @@ type FieldPlan =
   | { kind: number; lookup: typeof CLL_SEARCH; starts: number[]; rows: number[] }
   | { kind: number; lookup: typeof CLL_IFACE; table: IfaceTable };
 
-function planFields(rules: readonly RuleFields[], pool: RowPool): FieldPlan[] {
+/**
+ * The fields worth a table, sparsest rows first. The first `head` rules are tried in order before
+ * the tables are consulted and their bits never read, so they count as unconstrained: a field
+ * only they constrain (ctstate, lo, icmp-type at the head of a stateful chain) gets no table and
+ * costs no lookup per packet.
+ */
+function planFields(rules: readonly RuleFields[], head: number, pool: RowPool): FieldPlan[] {
   const maxClasses = Math.max(MIN_CLASSES, Math.floor(FIELD_ROW_BYTES_MAX / (pool.storedWords * 4)));
   const plans: FieldPlan[] = [];
   // The rules' sets field by field, in one pass (plain loops: this runs before V8 has optimised
   // anything, where callbacks per rule and field cost more than the work).
   const columns = FIELD_MAX.map(() => new Array<ValueSet | undefined>(rules.length));
   const constrains = FIELD_MAX.map(() => false);
-  for (let i = 0; i < rules.length; i++) {
+  for (let i = head; i < rules.length; i++) {
     const values = rules[i].values;
     for (let kind = 0; kind < columns.length; kind++) {
       const set = values[kind];
@@ -76,7 +82,7 @@ function planFields(rules: readonly RuleFields[], pool: RowPool): FieldPlan[] {
     else plans.push({ kind, lookup: CLL_SEARCH, starts: table.starts, rows: table.rows });
   }
   for (const [kind, side] of [[CLK_IN, 'in'], [CLK_OUT, 'out']] as const) {
-    const patterns = rules.map((r) => r[side]);
+    const patterns = rules.map((r, i) => (i < head ? undefined : r[side]));
     if (patterns.every((p) => p === undefined)) continue;
     plans.push({ kind, lookup: CLL_IFACE, table: buildIfaceTable(patterns, pool) });
   }
@@ -108,10 +114,10 @@ interface ChainBlock {
 }
 
 /** One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4). */
-function chainBlock(range: ChainRange, rules: readonly RuleFields[], base: number): ChainBlock | undefined {
+function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: number, base: number): ChainBlock | undefined {
   const chunks = Math.ceil(range.rules / 128);
   const pool = new RowPool(chunks);
-  const plans = planFields(rules, pool);
+  const plans = planFields(rules, head, pool);
   if (plans.length === 0) return undefined; // every rule is a candidate for every packet
   const headerWords = CL_HEADER_WORDS + plans.length * CLF_WORDS;
   const tableAt: number[] = [];
@@ -206,9 +212,10 @@ export function appendClassifiers(
       entry.at = (range.start + i) * ENTRY_SIZE;
       rules.push(ruleFields(entry, code, view.getUint32(entry.at + E_CODE_OFF, true), view.getUint32(entry.at + E_CODE_LEN, true)));
     }
-    const block = chainBlock(range, rules, length);
+    const head = linearHead(mode);
+    const block = chainBlock(range, rules, head, length);
     if (!block) continue;
-    for (let i = linearHead(mode); i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
+    for (let i = head; i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
     blocks.push({ at: length, block });
     classifiers.push(block.info);
     length += align4(block.words);

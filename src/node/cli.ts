@@ -11,6 +11,12 @@ import { ONLY_KEYWORDS } from '../output/only.js';
 // Commands are imported when run: a start-up loads only the modules its command needs.
 import { loadRulesetFile, printWarnings } from './load.js';
 
+// `nfwasm save rules | head`: the reader going away ends the output, not the process with a
+// stack trace (classify's own output also notes it and still writes its counter files).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 const program = new Command();
 program
   .name('nfwasm')

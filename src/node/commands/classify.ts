@@ -88,6 +88,9 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
   const input = await openInput(capture, { inInterface: opts.in });
   const annotated = opts.write !== undefined ? AnnotatedCaptureFile.open(capture, input, opts.write) : undefined;
   if (!opts.quiet) for (const caveat of input.caveats) process.stderr.write(`nfwasm: note: ${caveat}\n`);
+  if (!opts.quiet && classifier instanceof ShardPool && input.kind === 'capture' && !annotated) {
+    process.stderr.write(`nfwasm: note: --workers ${classifier.size}: sharded captures are encoded in JavaScript on the main thread; one worker takes the fused path (all in WebAssembly), which is faster on machines with few cores (docs/bench.md)\n`);
+  }
 
   const summary = new Summary({ input: `${INPUT_NAMES[input.format]} (${capture === '-' ? 'stdin' : capture})`, conntrackModes: classifier.conntrackModes() });
   const output = openByteOutput(opts.records ?? '-');

@@ -61,6 +61,8 @@ export class Engine {
   /** Said once per engine: e.g. that records' own ctstate is ignored while conntrack runs. */
   readonly notices: string[] = [];
   private ctstateNoticeGiven = false;
+  /** The highest address placePayloads() ever wrote to (reserveZeroed()). */
+  private payloadsWrittenTo = 0;
   private labels?: CompactLabels;
 
   private constructor(
@@ -160,6 +162,18 @@ export class Engine {
     return at;
   }
 
+  /**
+   * reserve() of a block that reads as zero. Fresh WASM memory is zero and nothing but the payload
+   * area of copied-in batches is ever written above the engine's own areas, so only the part of
+   * the block that area once reached is cleared (usually none: no copy per set-up).
+   */
+  reserveZeroed(bytes: number): number {
+    const at = this.reserve(bytes);
+    const dirtyEnd = Math.min(at + bytes, this.payloadsWrittenTo);
+    if (dirtyEnd > at) new Uint8Array(this.core.memory.buffer, at, dirtyEnd - at).fill(0);
+    return at;
+  }
+
   /** Where the payload area of copied-in batches starts: behind every reserve()d block. */
   get payloadArea(): number {
     return this.arena.payloads;
@@ -199,6 +213,7 @@ export class Engine {
     }
     if (end === 0) return;
     ensureMemory(this.core.memory, this.arena.payloads + (end - first));
+    this.payloadsWrittenTo = Math.max(this.payloadsWrittenTo, this.arena.payloads + (end - first));
     new Uint8Array(this.core.memory.buffer).set(payloads!.subarray(first, end), this.arena.payloads);
     view = new DataView(this.core.memory.buffer);
     for (let k = 0; k < n; k++) {

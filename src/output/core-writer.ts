@@ -72,8 +72,7 @@ function planAreas(engine: Engine, entries: number, outputBytes: number, heapByt
   };
   const align = (n: number) => Math.ceil(n / 16) * 16;
   const total = Object.values(sizes).reduce((sum, size) => sum + align(size), 0);
-  let at = engine.reserve(total);
-  new Uint8Array(engine.coreExports.memory.buffer, at, total).fill(0);
+  let at = engine.reserveZeroed(total);
   const place = (size: number) => {
     const start = at;
     at += align(size);

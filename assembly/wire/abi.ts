@@ -54,6 +54,7 @@ export const X_ERROR = 112; // out (WS_ERROR): WE_* code
 export const X_ERROR_DETAIL = 116; // out: a number the message names (length, magic, ...)
 export const X_ERROR_OFFSET = 120; // out: f64, file offset of the unit in error
 export const X_FRAMES_SEEN = 128; // out: f64, frames parsed since the start of the file
+export const X_FRAME_FLAGS = 136; // out: FF_* bits of all frame infos written since the host reset X_FRAME_COUNT (host resets)
 export const X_DEFAULT_IFACE = 144; // host: 16 bytes, NUL-padded: in-interface when the capture names none
 // 160..191 reserved
 

@@ -3,7 +3,7 @@
 // frame infos and the payload arena.
 import {
   X_DEFAULT_IFACE, X_ERROR, X_ERROR_DETAIL, X_ERROR_OFFSET, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_PTR,
-  X_FRAMES_SEEN, X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN,
+  X_FRAME_FLAGS, X_FRAMES_SEEN, X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN,
   X_IN_POS, X_IN_PTR, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
   X_REC_PTR, WS_ERROR, WS_NEED_INPUT, FR_SIZE,
 } from './abi';
@@ -21,6 +21,8 @@ export let recordCount: u32 = 0;
 let frames: usize = 0;
 let frameCapacity: u32 = 0;
 export let frameCount: u32 = 0;
+/** FF_* bits of the frame infos in the output (the host skips its per-frame checks when none). */
+export let frameFlags: u32 = 0;
 let arena: usize = 0;
 let arenaCapacity: u32 = 0;
 let arenaUsed: u32 = 0;
@@ -54,6 +56,7 @@ export function loadContext(c: usize): void {
   ifaceCapacity = load<u32>(c + X_IFACES_CAP);
   defaultIface = c + X_DEFAULT_IFACE;
   framesSeen = load<f64>(c + X_FRAMES_SEEN);
+  frameFlags = load<u32>(c + X_FRAME_FLAGS);
   store<u32>(c + X_NEED, 0);
 }
 
@@ -63,6 +66,7 @@ export function saveContext(): void {
   store<u32>(ctx + X_FRAME_COUNT, frameCount);
   store<u32>(ctx + X_PAY_USED, arenaUsed);
   store<f64>(ctx + X_FRAMES_SEEN, framesSeen);
+  store<u32>(ctx + X_FRAME_FLAGS, frameFlags);
 }
 
 // ---- input

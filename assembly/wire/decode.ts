@@ -142,6 +142,7 @@ function writeFrameInfo(
   store<u16>(info + FR_VLAN, frame.vlanCount > 0 ? load<u16>(frame.vlanIds) : 0);
   store<u8>(info + FR_DIRECTION, <u8>frame.direction);
   store<u8>(info + FR_FLAGS, <u8>frame.flags);
+  context.frameFlags |= frame.flags;
   store<u32>(info + FR_IFINDEX_IN, frame.ifindexIn);
   store<u32>(info + FR_IFINDEX_OUT, frame.ifindexOut);
   store<u32>(info + FR_MARK, frame.mark);

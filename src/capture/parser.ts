@@ -13,7 +13,7 @@ import {
   FMT_PCAP, FMT_PCAPNG, IF_FLAGS, IF_LINKTYPE, IF_NAME, IF_NAME_LEN, IF_NAME_MAX, IF_RECORD_NAME,
   IF_SIZE, IF_SNAPLEN, IF_TSRESOL, IFF_NAMED, IM_INDEX, IM_NAME, IM_SIZE, PCAPNG_MAX_BLOCK,
   WS_ERROR, WS_INTERFACE, WS_NEED_INPUT, WS_OUTPUT_FULL, X_BYTES, X_DEFAULT_IFACE, X_ERROR,
-  X_ERROR_DETAIL, X_ERROR_OFFSET, X_FORMAT, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_PTR, X_IFACE_COUNT,
+  X_ERROR_DETAIL, X_ERROR_OFFSET, X_FORMAT, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_FLAGS, X_FRAME_PTR, X_IFACE_COUNT,
   X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN, X_IN_POS, X_IN_PTR,
   X_LINKTYPE, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
   X_REC_PTR, X_SECTION, XO_IGNORE_IP_CSUM, XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
@@ -406,6 +406,7 @@ export class CaptureParser {
     } finally {
       this.setWord(X_REC_COUNT, 0);
       this.setWord(X_FRAME_COUNT, 0);
+      this.setWord(X_FRAME_FLAGS, 0);
       this.setWord(X_PAY_USED, 0);
     }
   }
@@ -454,6 +455,12 @@ export class CaptureParser {
     const bytes = this.bytes();
     for (let rec = records; !this.warnedNoName && rec < records + count * PKT_SIZE; rec += PKT_SIZE) {
       if (bytes[rec + PKT_IN_IFACE] === 0 && bytes[rec + PKT_OUT_IFACE] === 0) this.warnNoName();
+    }
+    // every frame an IPv4 packet (each wrote a record) and none with flags to check: nothing per frame
+    if (count === frameCount && this.word(X_FRAME_FLAGS) === 0) {
+      this.tally.ipv4 += frameCount;
+      this.frameIndex += frameCount;
+      return first;
     }
     const view = this.view();
     for (let at = frames; at < frames + frameCount * FR_SIZE; at += FR_SIZE) {

@@ -108,7 +108,8 @@ class BatchEvaluator {
     this.nextGap = 0;
     this.done = 0;
     const view = new DataView(batch.memory.buffer);
-    for (let j = 0; j < batch.frameCount; j++) {
+    // a frame without a packet record is a gap; when every frame has one there are none to find
+    for (let j = 0; batch.count !== batch.frameCount && j < batch.frameCount; j++) {
       const record = recordOfFrame(batch, view, j);
       if (record < 0) this.addGap(j);
       // Records are written in frame order: a frame's record is the count of evaluated frames before it.

@@ -5,9 +5,10 @@
 // Packets decoded in full and records of frames not evaluated go through csvRow as before.
 // test/fastpath-equivalence.test.ts holds the two to the same text.
 import type { CompactBatch, CompactLabels } from '../engine/compact.js';
-import { CompactResultFields, fieldValue, Fragments, unpackCtState, unpackHead } from './compact-fields.js';
+import { type CompactResultFields, fieldValue, Fragments } from './compact-fields.js';
+import { CompactTextEncoder } from './compact-text.js';
 import { csvField, csvRow, CSV_COLUMNS } from './csv.js';
-import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
+import { NAT_SKIPPED_NOTE, type OutputRecord } from './record.js';
 
 type Column = keyof OutputRecord;
 
@@ -67,41 +68,20 @@ export function csvFragments(labels: CompactLabels) {
   };
 }
 
-export class CompactCsvEncoder {
-  private text = '';
-  private readonly fields: CompactResultFields;
+export class CompactCsvEncoder extends CompactTextEncoder<readonly [string, string, string, string], readonly [string, string, string]> {
   /** The row being made; columns a compact result never fills stay ''. */
   private readonly cells: string[] = CSV_COLUMNS.map(() => '');
-  private readonly head: Fragments<readonly [string, string, string, string]>;
   private readonly soleMatched: Fragments<string>;
-  private readonly decided: Fragments<string>;
-  private readonly out = new Map<string, string>();
-  private readonly helper: Fragments<string>;
-  private readonly ctState: Fragments<readonly [string, string, string]>;
-  private readonly ctNote: Fragments<string>;
-  private readonly ctReason: Fragments<string>;
-  private readonly make: ReturnType<typeof csvFragments>;
+  private readonly matchedList: (entries: readonly number[]) => string;
 
   constructor(labels: CompactLabels) {
-    const make = (this.make = csvFragments(labels));
-    this.fields = new CompactResultFields(labels.conntrackEnabled);
-    this.head = new Fragments((key) => make.head(...unpackHead(key)));
+    const make = csvFragments(labels);
+    super(labels, make);
     this.soleMatched = new Fragments(make.soleMatched);
-    this.decided = new Fragments(make.decided);
-    this.helper = new Fragments(make.helper);
-    this.ctState = new Fragments((key) => make.ctState(...unpackCtState(key)));
-    this.ctNote = new Fragments(make.ctNote);
-    this.ctReason = new Fragments(make.ctReason);
+    this.matchedList = make.matchedList;
   }
 
-  /** Starts a chunk (the count matters to msgpack only). */
-  begin(_count: number): void {}
-
-  /** Record number `n`: packet `i` of `batch`. */
-  packet(n: number, batch: CompactBatch, i: number): void {
-    const full = batch.special.get(i);
-    if (full) return this.record(outputRecord(n, full));
-    const f = this.fields.read(batch, i);
+  protected line(n: number, batch: CompactBatch, f: CompactResultFields): string {
     const cells = this.cells;
     cells[COLUMN.n] = String(n);
     const head = this.head.get(f.head);
@@ -110,7 +90,7 @@ export class CompactCsvEncoder {
     cells[COLUMN.hook] = head[2];
     cells[COLUMN.path] = head[3];
     cells[COLUMN.decidedBy] = f.entry >= 0 ? this.decided.get(f.entry) : '';
-    cells[COLUMN.matched] = f.soleMatch ? this.soleMatched.get(f.entry) : f.matchedTo === f.matchedFrom ? '' : this.matchedList(batch.matchedEntries, f.matchedFrom, f.matchedTo);
+    cells[COLUMN.matched] = f.soleMatch ? this.soleMatched.get(f.entry) : f.matchedTo === f.matchedFrom ? '' : this.matchedCell(batch.matchedEntries, f.matchedFrom, f.matchedTo);
     cells[COLUMN.mark] = f.mark !== 0 ? String(f.mark) : '';
     cells[COLUMN.out] = f.out !== '' ? this.outIface(f.out) : '';
     cells[COLUMN.helper] = this.helper.get(f.helper);
@@ -124,28 +104,14 @@ export class CompactCsvEncoder {
     cells[COLUMN.ctNote] = this.ctNote.get(f.ctNote);
     cells[COLUMN.ctReason] = this.ctReason.get(f.ctReason);
     cells[COLUMN.notes] = f.natSkipped ? NAT_NOTES : '';
-    this.text += cells.join(',') + '\r\n';
+    return cells.join(',') + '\r\n';
   }
 
-  /** A record built elsewhere (frames not evaluated, unparsed input, packets decoded in full). */
-  record(rec: OutputRecord): void {
-    this.text += csvRow(rec);
+  protected recordText(rec: OutputRecord): string {
+    return csvRow(rec);
   }
 
-  /** The rows written since the last take(). */
-  take(): string {
-    const text = this.text;
-    this.text = '';
-    return text;
-  }
-
-  private matchedList(entries: Uint32Array, from: number, to: number): string {
-    return this.make.matchedList(Array.from(entries.subarray(from, to)));
-  }
-
-  private outIface(name: string): string {
-    let text = this.out.get(name);
-    if (text === undefined) this.out.set(name, (text = this.make.out(name)));
-    return text;
+  private matchedCell(entries: Uint32Array, from: number, to: number): string {
+    return this.matchedList(Array.from(entries.subarray(from, to)));
   }
 }

@@ -6,8 +6,9 @@
 // which go through JSON.stringify as before. Key order follows outputRecord (record.ts);
 // test/fastpath-equivalence.test.ts holds the two to the same text.
 import type { CompactBatch, CompactLabels } from '../engine/compact.js';
-import { CompactResultFields, fieldValue, Fragments, unpackCtState, unpackHead } from './compact-fields.js';
-import { NAT_SKIPPED_NOTE, outputRecord, type OutputRecord } from './record.js';
+import { type CompactResultFields, fieldValue, Fragments } from './compact-fields.js';
+import { CompactTextEncoder } from './compact-text.js';
+import { NAT_SKIPPED_NOTE, type OutputRecord } from './record.js';
 
 /** `,"key":value` as JSON.stringify writes a member after the first; '' when the value is absent. */
 function member(key: string, value: unknown): string {
@@ -51,46 +52,23 @@ export function jsonlFragments(labels: CompactLabels) {
   };
 }
 
-export class CompactJsonlEncoder {
-  private text = '';
-  private readonly fields: CompactResultFields;
-  private readonly head: Fragments<string>;
+export class CompactJsonlEncoder extends CompactTextEncoder<string, string> {
   /** JSON string of each entry's "table:chain:N", for matched lists. */
   private readonly ruleLabel: Fragments<string>;
-  private readonly decided: Fragments<string>;
   /** "matched": [rule], "decided_by": rule, by entry. */
   private readonly decidedBySole: Fragments<string>;
   /** "matched": [], "decided_by": entry, by entry (policies). */
   private readonly decidedByNone: Fragments<string>;
-  private readonly out = new Map<string, string>();
-  private readonly helper: Fragments<string>;
-  private readonly ctState: Fragments<string>;
-  private readonly ctNote: Fragments<string>;
-  private readonly ctReason: Fragments<string>;
-  private readonly make: ReturnType<typeof jsonlFragments>;
 
   constructor(labels: CompactLabels) {
-    const make = (this.make = jsonlFragments(labels));
-    this.fields = new CompactResultFields(labels.conntrackEnabled);
-    this.head = new Fragments((key) => make.head(...unpackHead(key)));
+    const make = jsonlFragments(labels);
+    super(labels, make);
     this.ruleLabel = new Fragments(make.ruleLabel);
-    this.decided = new Fragments(make.decided);
     this.decidedBySole = new Fragments(make.decidedBySole);
     this.decidedByNone = new Fragments(make.decidedByNone);
-    this.helper = new Fragments(make.helper);
-    this.ctState = new Fragments((key) => make.ctState(...unpackCtState(key)));
-    this.ctNote = new Fragments(make.ctNote);
-    this.ctReason = new Fragments(make.ctReason);
   }
 
-  /** Starts a chunk (the count matters to msgpack only). */
-  begin(_count: number): void {}
-
-  /** Record number `n`: packet `i` of `batch`. */
-  packet(n: number, batch: CompactBatch, i: number): void {
-    const full = batch.special.get(i);
-    if (full) return this.record(outputRecord(n, full));
-    const f = this.fields.read(batch, i);
+  protected line(n: number, batch: CompactBatch, f: CompactResultFields): string {
     let line = `${JSONL_KEYS.n}${n}${this.head.get(f.head)}`;
     if (f.soleMatch) line += this.decidedBySole.get(f.entry);
     else if (f.matchedTo === f.matchedFrom) line += f.entry >= 0 ? this.decidedByNone.get(f.entry) : NOTHING_MATCHED;
@@ -107,24 +85,10 @@ export class CompactJsonlEncoder {
     if (f.ctNote !== 0) line += this.ctNote.get(f.ctNote);
     if (f.ctReason !== 0) line += this.ctReason.get(f.ctReason);
     if (f.natSkipped) line += NAT_NOTES;
-    this.text += line + '}\n';
+    return line + '}\n';
   }
 
-  /** A record built elsewhere (frames not evaluated, unparsed input, packets decoded in full). */
-  record(rec: OutputRecord): void {
-    this.text += JSON.stringify(rec) + '\n';
-  }
-
-  /** The lines written since the last take(). */
-  take(): string {
-    const text = this.text;
-    this.text = '';
-    return text;
-  }
-
-  private outIface(name: string): string {
-    let text = this.out.get(name);
-    if (text === undefined) this.out.set(name, (text = this.make.out(name)));
-    return text;
+  protected recordText(rec: OutputRecord): string {
+    return JSON.stringify(rec) + '\n';
   }
 }

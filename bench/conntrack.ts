@@ -12,24 +12,20 @@
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { classifyPackets } from '../src/classify.js';
-import { compileRuleset } from '../src/compile/compile.js';
 import { readConntrackUsage, type ConntrackUsage } from '../src/conntrack/read.js';
 import type { Arena } from '../src/engine/arena.js';
-import { ensureMemory } from '../src/engine/arena.js';
-import { loadIntoCore } from '../src/engine/core-setup.js';
 import { Engine } from '../src/engine/engine.js';
-import { type CoreExports, instantiateCore } from '../src/engine/load-wasm.js';
+import type { CoreExports } from '../src/engine/load-wasm.js';
 import { defaultHostModel } from '../src/host/default.js';
-import { buildRouteTable } from '../src/host/routes.js';
 import type { PacketInput } from '../src/packets/types.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { connectionMix, MIX_RULESET, mixHost } from './ct-mix.js';
 import { rng } from './generate.js';
+import { rawTable } from './raw-conntrack.js';
 
 const LIVE = 1 << 20;
 const CAPACITY = 2 * LIVE; // room for the inserts of the mixed batches
 const BATCH = 1 << 16;
-const TUPLE_BYTES = 16;
 const MIXED_BATCHES = 64; // 64 x 6.5K fresh tuples: the table grows to at most 1.4M live
 const MIX_CONNECTIONS = 200_000; // under the default nf_conntrack_max (262144)
 const STATEFUL = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m state --state ESTABLISHED -j ACCEPT\n-A INPUT -p udp -j ACCEPT\nCOMMIT\n';
@@ -84,22 +80,6 @@ function randomTuples(count: number, seed: number): Uint32Array {
   return t;
 }
 
-/** A core with a conntrack table of CAPACITY entries and a tuple area behind the arena. */
-async function rawTable() {
-  const host = { ...defaultHostModel(), sysctl: { ...defaultHostModel().sysctl, nf_conntrack_max: CAPACITY } };
-  const compiled = compileRuleset(parseRuleset(STATEFUL), host);
-  const core = await instantiateCore();
-  const arena = loadIntoCore(core, compiled, buildRouteTable(host), 1, 16);
-  const tuplesAt = arena.payloads;
-  ensureMemory(core.memory, tuplesAt + BATCH * TUPLE_BYTES);
-  const run = (tuples: Uint32Array, from: number, count: number): number => {
-    new Uint32Array(core.memory.buffer, tuplesAt, count * 4).set(tuples.subarray(from * 4, (from + count) * 4));
-    return core.conntrackLookupOrInsert(arena.cfg, tuplesAt, count);
-  };
-  const usage = () => readConntrackUsage(core.memory.buffer, arena.cfg);
-  return { run, usage };
-}
-
 /** A batch of BATCH tuples: 9 in 10 drawn from the live set, every 10th a never-seen one. */
 function mixedBatch(live: Uint32Array, fresh: Uint32Array, freshFrom: number, seed: number): Uint32Array {
   const r = rng(seed);
@@ -146,7 +126,7 @@ async function main() {
   console.log(`memory per live connection at ${u.live} live (index ${u.indexSlots} slots, load ${fixed((2 * u.live) / u.indexSlots, 2)}): entry ${atMix.entry} B + ext ${fixed(atMix.ext)} B + index ${fixed(atMix.index)} B = ${fixed(atMix.total)} B`);
   console.log(`memory per connection with the table full (${u.maxEntries} = nf_conntrack_max live, same mix): entry ${atFull.entry} B + ext ${fixed(atFull.ext)} B + index ${fixed(atFull.index)} B = ${fixed(atFull.total)} B`);
 
-  const table = await rawTable();
+  const table = await rawTable(CAPACITY, BATCH);
   const live = randomTuples(LIVE, 1);
   const fresh = randomTuples(MIXED_BATCHES * (BATCH / 10), 2);
   const started = process.hrtime.bigint();

@@ -15,7 +15,7 @@ import { scenarioHost, scenarioRules } from './scenario.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function machine(): string {
+export function machine(): string {
   return `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
@@ -33,7 +33,8 @@ export function cachedCapture(packets: number): string {
   return path;
 }
 
-function timed(cmd: string, args: string[]): number {
+/** Wall seconds of a child process run to its end (throws when it fails). */
+export function timed(cmd: string, args: string[]): number {
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 24 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 
 const quick = process.argv.includes('--quick');
 
-/** Benchmarks with a script of their own (bench/classifier.ts, compile.ts, memory.ts, conntrack.ts), each in a fresh process. */
+/** Benchmarks with a script of their own (bench/classifier.ts, compile.ts, memory.ts, conntrack.ts, floor.ts), each in a fresh process. */
 function runScript(name: string): void {
   const path = new URL(`./${name}`, import.meta.url);
   if (!existsSync(path)) {
@@ -62,4 +62,6 @@ main()
     if (!quick) runScript('conntrack.ts');
     console.log('\n## end to end\n');
     console.log(formatEndToEnd(runEndToEnd(quick)));
+    console.log('\n## the one-thread floor (read + conntrack alone against tcpdump)\n');
+    runScript('floor.ts');
   });

@@ -1,7 +1,8 @@
 // The distinct bit rows of one chain's classifier: equal rows are stored once (equivalence
 // classes), so a field whose many intervals select the same rules costs one row. A stored row is
 // its summary (bit c set when 128-bit chunk c has any rule) and then its bits (layout.ts
-// "Classifier tables").
+// "Classifier tables"). Rows are held as Int32Array (the same bits): word values above 2^31 in a
+// Uint32Array are heap numbers for V8, which unoptimised code allocates on every read.
 
 const BLOCK_WORDS = 1 << 18;
 const EMPTY_SLOT = -1;
@@ -14,7 +15,7 @@ export class RowPool {
   /** Words of a stored row (summary, then bits). */
   readonly storedWords: number;
   /** Fixed-size blocks, never copied as the pool grows (10k-rule chains hold ~20 MiB of rows). */
-  private readonly blocks: Uint32Array[] = [];
+  private readonly blocks: Int32Array[] = [];
   private readonly rowsPerBlock: number;
   private rows = 0;
   /** rowHash and set bits of each row, by id. */
@@ -40,7 +41,7 @@ export class RowPool {
    * sweep changes a few words between rows, and rehashing all of them was most of the compile time
    * at 10k rules).
    */
-  add(row: Uint32Array, hash = rowHash(row, this.dataWords), ones = countOnes(row, this.dataWords)): number {
+  add(row: Int32Array, hash = rowHash(row, this.dataWords), ones = countOnes(row, this.dataWords)): number {
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let id = this.slots[slot]; id !== EMPTY_SLOT; id = this.slots[slot]) {
@@ -48,7 +49,7 @@ export class RowPool {
       slot = (slot + 1) & mask;
     }
     const id = this.rows++;
-    if (id % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
+    if (id % this.rowsPerBlock === 0) this.blocks.push(new Int32Array(this.rowsPerBlock * this.storedWords));
     const block = this.blocks[this.blocks.length - 1];
     const at = (id % this.rowsPerBlock) * this.storedWords;
     for (let c0 = 0; c0 < this.chunks; c0 += 32) {
@@ -87,7 +88,7 @@ export class RowPool {
     return this.counts[id];
   }
 
-  private equals(id: number, row: Uint32Array): boolean {
+  private equals(id: number, row: Int32Array): boolean {
     const block = this.blocks[Math.floor(id / this.rowsPerBlock)];
     const at = (id % this.rowsPerBlock) * this.storedWords + this.summaryWords;
     for (let i = 0; i < this.dataWords; i++) if (block[at + i] !== row[i]) return false;
@@ -100,10 +101,12 @@ export class RowPool {
 
   /** Writes every stored row, in id order, into `target` from word `at`. */
   copyTo(target: Uint32Array, at: number): void {
+    // the same element type on both sides: a plain copy
+    const words = new Int32Array(target.buffer, target.byteOffset, target.length);
     let left = this.words;
     for (const block of this.blocks) {
       const n = Math.min(left, block.length);
-      target.set(block.subarray(0, n), at);
+      words.set(block.subarray(0, n), at);
       at += n;
       left -= n;
     }
@@ -122,7 +125,7 @@ function popcount(v: number): number {
   return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
-function countOnes(row: Uint32Array, words: number): number {
+function countOnes(row: Int32Array, words: number): number {
   let count = 0;
   for (let i = 0; i < words; i++) count += popcount(row[i]);
   return count;
@@ -138,7 +141,7 @@ function wordHash(index: number, value: number): number {
 }
 
 /** XOR of the word hashes: a change of one word updates it in O(1) (TrackedRow). */
-export function rowHash(row: Uint32Array, words = row.length): number {
+export function rowHash(row: Int32Array, words = row.length): number {
   let hash = 0;
   for (let i = 0; i < words; i++) if (row[i] !== 0) hash ^= wordHash(i, row[i]);
   return hash;
@@ -150,7 +153,7 @@ export function rowHash(row: Uint32Array, words = row.length): number {
  * only those).
  */
 export class TrackedRow {
-  readonly bits: Uint32Array;
+  readonly bits: Int32Array;
   hash = 0;
   ones = 0;
   changed = true;
@@ -229,10 +232,10 @@ export class TrackedRow {
 }
 
 /** A row with no rule's bit set. */
-export function emptyRow(pool: RowPool): Uint32Array {
-  return new Uint32Array(pool.dataWords);
+export function emptyRow(pool: RowPool): Int32Array {
+  return new Int32Array(pool.dataWords);
 }
 
-export function setBit(row: Uint32Array, i: number): void {
+export function setBit(row: Int32Array, i: number): void {
   row[i >>> 5] |= 1 << (i & 31);
 }

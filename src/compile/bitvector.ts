@@ -9,7 +9,7 @@ import {
 } from '../../assembly/shared/layout.js';
 import { buildIntervalTable, expandToDirect } from './field-table.js';
 import { buildIfaceTable, type IfaceTable } from './iface-table.js';
-import { RowPool } from './row-pool.js';
+import { RowPool, type RowMemory } from './row-pool.js';
 import { FIELD_MAX, ruleFields, type EntryRef, type RuleFields } from './rule-fields.js';
 import type { ValueSet } from './value-set.js';
 
@@ -113,10 +113,20 @@ interface ChainBlock {
   info: ClassifierInfo;
 }
 
-/** One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4). */
-function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: number, base: number): ChainBlock | undefined {
+/**
+ * Where the code area will be loaded, when that is known while compiling (`at`: the byte address
+ * of its word 0): a chain's rows are then built there instead of in blocks copied in at load.
+ */
+export type CodePlace = RowMemory;
+
+/**
+ * One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4).
+ * With `place`, its rows are built at the block's own place there.
+ */
+function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: number, base: number, place?: CodePlace): ChainBlock | undefined {
   const chunks = Math.ceil(range.rules / 128);
-  const pool = new RowPool(chunks);
+  // rows first built from the block's start, moved behind its header and tables once those are sized
+  const pool = new RowPool(chunks, place && { memory: place.memory, grow: place.grow, at: place.at + base * 4 });
   const plans = planFields(rules, head, pool);
   if (plans.length === 0) return undefined; // every rule is a candidate for every packet
   const headerWords = CL_HEADER_WORDS + plans.length * CLF_WORDS;
@@ -127,6 +137,7 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: numbe
     next += tableWords(plan);
   }
   const rowsAt = align4(next);
+  if (place) pool.moveTo(place.at + (base + rowsAt) * 4);
   const words = new Uint32Array(rowsAt);
   const rowWord = (id: number) => base + rowsAt + id * pool.storedWords;
   words[CL_START] = range.start;
@@ -197,7 +208,7 @@ export interface CodeImage {
  * them (E_CLASSIFIER). Returns the whole code area.
  */
 export function appendClassifiers(
-  entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode,
+  entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode, place?: CodePlace,
 ): { image: CodeImage; classifiers: ClassifierInfo[] } {
   const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
   const blocks: { at: number; block: ChainBlock }[] = [];
@@ -213,7 +224,7 @@ export function appendClassifiers(
       rules.push(ruleFields(entry, code, view.getUint32(entry.at + E_CODE_OFF, true), view.getUint32(entry.at + E_CODE_LEN, true)));
     }
     const head = linearHead(mode);
-    const block = chainBlock(range, rules, head, length);
+    const block = chainBlock(range, rules, head, length, place);
     if (!block) continue;
     for (let i = head; i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
     blocks.push({ at: length, block });

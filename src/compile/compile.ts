@@ -13,7 +13,7 @@ import { defaultRegistry, type ModuleRegistry } from '../modules/registry.js';
 import { RulesetError, UnsupportedError } from '../ruleset/errors.js';
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
 import { writeBasicMatch } from './basic-match.js';
-import { appendClassifiers, type ChainRange, type ClassifierMode } from './bitvector.js';
+import { appendClassifiers, type ChainRange, type ClassifierMode, type CodePlace } from './bitvector.js';
 import { conntrackSettings } from './conntrack.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
@@ -35,6 +35,11 @@ export interface CompileOptions {
    * the large ones, 'linear' none (the reference walk), 'always' every chain with rules.
    */
   classifier?: ClassifierMode;
+  /**
+   * The memory the code area will be loaded into, and where in it for a ruleset of `entryCount`
+   * entries: the classifier rows are then built in place (Engine.create, loadIntoCore).
+   */
+  codeMemory?: { memory: WebAssembly.Memory; grow(bytes: number): void; codeAt(entryCount: number): number };
 }
 
 const HOOK_OF_CHAIN: Readonly<Record<string, number>> = {
@@ -185,7 +190,9 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     for (const chain of table.chains) compiler.chain(table, tableId, chain);
     userChains = Math.max(userChains, table.chains.filter((c) => !c.builtin).length);
   }
-  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  const target = opts.codeMemory;
+  const place: CodePlace | undefined = target && { memory: target.memory, grow: target.grow, at: target.codeAt(entryCount) };
+  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto', place);
   let code: Uint32Array | undefined;
   return {
     entries: compiler.entries,

@@ -17,7 +17,7 @@ import { appendClassifiers, type ChainRange, type ClassifierMode, type CodePlace
 import { conntrackSettings } from './conntrack.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
-import { planTarget } from './targets.js';
+import { planTarget, type TargetEnv } from './targets.js';
 import type { CompiledRuleset, EntryInfo } from './types.js';
 import { SYSCTL_DEFAULTS } from '../host/sysctl.js';
 
@@ -79,6 +79,12 @@ class Compiler {
   readonly entryInfo: EntryInfo[] = [];
   readonly hookStarts = new Int32Array(TABLE_COUNT * HOOK_COUNT).fill(-1);
   private readonly warned = new Set<string>();
+  /** The rule being compiled: what the emitter's and the target's warnings are about. */
+  private current?: Rule;
+  private readonly warnCurrent = (message: string) => this.warn(this.current!, message);
+  /** One emitter and target environment for every rule (nothing per rule to allocate; used synchronously). */
+  private readonly emitter: RuleEmitter;
+  private readonly targetEnv: TargetEnv;
 
   constructor(
     private readonly registry: ModuleRegistry,
@@ -87,6 +93,8 @@ class Compiler {
   ) {
     this.entries = new Uint8Array(entryCount * ENTRY_SIZE);
     this.view = new DataView(this.entries.buffer);
+    this.emitter = new RuleEmitter(this.code, this.state, this.warnCurrent);
+    this.targetEnv = { registry, table: 'filter', chain: '', action: (data) => this.actions.push(data) - 1, warn: this.warnCurrent };
   }
 
   private warn(rule: Rule, message: string): void {
@@ -118,25 +126,20 @@ class Compiler {
   private rule(table: Table, tableId: number, chain: Chain, rule: Rule, start: number, n: number): void {
     const at = (start + n - 1) * ENTRY_SIZE;
     writeBasicMatch(this.entries, this.view, at, rule);
-    const warn = (message: string) => this.warn(rule, message);
+    this.current = rule;
 
     const codeStart = this.code.length;
-    const emitter = new RuleEmitter(this.code, this.state, warn);
     for (let i = 0; i < rule.matches.length; i++) {
       const m = rule.matches[i];
       const module = this.registry.matchModule(m.module);
       if (!module) throw new UnsupportedError(m.module, `match ${m.module} is not supported`, rule.pos);
-      module.compile(m.opts, emitter);
+      module.compile(m.opts, this.emitter);
     }
     const codeLen = this.code.length - codeStart;
 
-    const plan = planTarget(rule, {
-      registry: this.registry,
-      table: table.name,
-      chain: chain.name,
-      action: (data) => this.actions.push(data) - 1,
-      warn,
-    });
+    this.targetEnv.table = table.name;
+    this.targetEnv.chain = chain.name;
+    const plan = planTarget(rule, this.targetEnv);
     let args = plan.args;
     if (plan.chain !== undefined) {
       const target = this.chainStarts.get(chainKey(table.name, plan.chain));

@@ -4,14 +4,13 @@
 // there (WASM-NOTES.md §2-3: linear wins below about 64 rules).
 import {
   CL_CHUNKS, CL_FIELDS, CL_HEADER_WORDS, CL_RULES, CL_START, CLF_KIND, CLF_LENGTH, CLF_LOOKUP, CLF_TABLE,
-  CLF_WORDS, CLK_IN, CLK_OUT, CLL_DIRECT, CLL_IFACE, CLL_SEARCH, E_CLASSIFIER, E_CODE_LEN, E_CODE_OFF,
+  CLF_WORDS, CLK_IN, CLK_OUT, CLL_DIRECT, CLL_IFACE, CLL_SEARCH, E_CLASSIFIER,
   ENTRY_SIZE,
 } from '../../assembly/shared/layout.js';
 import { buildIntervalTable, expandToDirect } from './field-table.js';
 import { buildIfaceTable, type IfaceTable } from './iface-table.js';
-import { RowPool } from './row-pool.js';
-import { FIELD_MAX, ruleFields, type EntryRef, type RuleFields } from './rule-fields.js';
-import type { ValueSet } from './value-set.js';
+import { RowPool, type RowMemory } from './row-pool.js';
+import { chainFields, FIELD_MAX, type ChainFields, type EntryRef } from './rule-fields.js';
 
 /** 'auto': by chain size; 'linear': never (the reference path); 'always': every non-empty chain. */
 export type ClassifierMode = 'auto' | 'linear' | 'always';
@@ -54,46 +53,51 @@ type FieldPlan =
   | { kind: number; lookup: typeof CLL_IFACE; table: IfaceTable };
 
 /**
- * The fields worth a table, sparsest rows first. The first `head` rules are tried in order before
- * the tables are consulted and their bits never read, so they count as unconstrained: a field
+ * The fields worth a table, sparsest rows first. The chain's first LINEAR_HEAD rules are tried in
+ * order before the tables are consulted and their bits never read, so chainFields leaves them
+ * unconstrained: a field
  * only they constrain (ctstate, lo, icmp-type at the head of a stateful chain) gets no table and
  * costs no lookup per packet.
  */
-function planFields(rules: readonly RuleFields[], head: number, pool: RowPool): FieldPlan[] {
+function planFields(fields: ChainFields, pool: RowPool): FieldPlan[] {
   const maxClasses = Math.max(MIN_CLASSES, Math.floor(FIELD_ROW_BYTES_MAX / (pool.storedWords * 4)));
   const plans: FieldPlan[] = [];
-  // The rules' sets field by field, in one pass (plain loops: this runs before V8 has optimised
-  // anything, where callbacks per rule and field cost more than the work).
-  const columns = FIELD_MAX.map(() => new Array<ValueSet | undefined>(rules.length));
-  const constrains = FIELD_MAX.map(() => false);
-  for (let i = head; i < rules.length; i++) {
-    const values = rules[i].values;
-    for (let kind = 0; kind < columns.length; kind++) {
-      const set = values[kind];
-      columns[kind][i] = set;
-      if (set !== undefined) constrains[kind] = true;
-    }
-  }
-  for (let kind = 0; kind < columns.length; kind++) {
-    if (!constrains[kind]) continue;
+  for (let kind = 0; kind < FIELD_MAX.length; kind++) {
+    const column = fields.values[kind];
+    if (!constrainsAny(column)) continue;
     const max = FIELD_MAX[kind];
-    const table = buildIntervalTable(columns[kind], max, pool, maxClasses);
+    const table = buildIntervalTable(column, max, pool, maxClasses);
     if (max <= DIRECT_MAX) plans.push({ kind, lookup: CLL_DIRECT, rows: expandToDirect(table, max) });
     else plans.push({ kind, lookup: CLL_SEARCH, starts: table.starts, rows: table.rows });
   }
   for (const [kind, side] of [[CLK_IN, 'in'], [CLK_OUT, 'out']] as const) {
-    const patterns = rules.map((r, i) => (i < head ? undefined : r[side]));
-    if (patterns.every((p) => p === undefined)) continue;
+    const patterns = fields[side];
+    if (!constrainsAny(patterns)) continue;
     plans.push({ kind, lookup: CLL_IFACE, table: buildIfaceTable(patterns, pool) });
   }
   // Sparsest rows first: the AND of a chunk stops at the first field that leaves nothing.
-  const density = (plan: FieldPlan): number => {
-    const ids = plan.lookup === CLL_IFACE ? plan.table.classes.map((c) => c.row) : plan.rows;
-    const distinct = [...new Set(ids)];
-    return distinct.reduce((sum, id) => sum + pool.ones(id), 0) / distinct.length;
-  };
-  const order = plans.map((plan) => ({ plan, density: density(plan) })).sort((a, b) => a.density - b.density);
+  const order = plans.map((plan) => ({ plan, density: density(plan, pool) })).sort((a, b) => a.density - b.density);
   return order.map((o) => o.plan);
+}
+
+function constrainsAny(column: readonly unknown[]): boolean {
+  for (let i = 0; i < column.length; i++) if (column[i] !== undefined) return true;
+  return false;
+}
+
+/** Mean set bits of the distinct rows a field's table uses. */
+function density(plan: FieldPlan, pool: RowPool): number {
+  const ids = plan.lookup === CLL_IFACE ? plan.table.classes.map((c) => c.row) : plan.rows;
+  const seen = new Uint8Array(pool.count);
+  let distinct = 0;
+  let ones = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (seen[ids[i]]) continue;
+    seen[ids[i]] = 1;
+    distinct++;
+    ones += pool.ones(ids[i]);
+  }
+  return ones / distinct;
 }
 
 function tableWords(plan: FieldPlan): number {
@@ -113,11 +117,21 @@ interface ChainBlock {
   info: ClassifierInfo;
 }
 
-/** One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4). */
-function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: number, base: number): ChainBlock | undefined {
+/**
+ * Where the code area will be loaded, when that is known while compiling (`at`: the byte address
+ * of its word 0): a chain's rows are then built there instead of in blocks copied in at load.
+ */
+export type CodePlace = RowMemory;
+
+/**
+ * One chain's classifier block, to be placed at word `base` of the code area (a multiple of 4).
+ * With `place`, its rows are built at the block's own place there.
+ */
+function chainBlock(range: ChainRange, fields: ChainFields, base: number, place?: CodePlace): ChainBlock | undefined {
   const chunks = Math.ceil(range.rules / 128);
-  const pool = new RowPool(chunks);
-  const plans = planFields(rules, head, pool);
+  // rows first built from the block's start, moved behind its header and tables once those are sized
+  const pool = new RowPool(chunks, place && { memory: place.memory, grow: place.grow, at: place.at + base * 4 });
+  const plans = planFields(fields, pool);
   if (plans.length === 0) return undefined; // every rule is a candidate for every packet
   const headerWords = CL_HEADER_WORDS + plans.length * CLF_WORDS;
   const tableAt: number[] = [];
@@ -127,6 +141,7 @@ function chainBlock(range: ChainRange, rules: readonly RuleFields[], head: numbe
     next += tableWords(plan);
   }
   const rowsAt = align4(next);
+  if (place) pool.moveTo(place.at + (base + rowsAt) * 4);
   const words = new Uint32Array(rowsAt);
   const rowWord = (id: number) => base + rowsAt + id * pool.storedWords;
   words[CL_START] = range.start;
@@ -197,7 +212,7 @@ export interface CodeImage {
  * them (E_CLASSIFIER). Returns the whole code area.
  */
 export function appendClassifiers(
-  entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode,
+  entries: Uint8Array, code: Uint32Array, chains: readonly ChainRange[], mode: ClassifierMode, place?: CodePlace,
 ): { image: CodeImage; classifiers: ClassifierInfo[] } {
   const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
   const blocks: { at: number; block: ChainBlock }[] = [];
@@ -206,14 +221,10 @@ export function appendClassifiers(
   let length = Math.max(4, align4(code.length));
   for (const range of chains) {
     if (!wantsClassifier(range.rules, mode)) continue;
-    const rules: RuleFields[] = [];
+    const head = Math.min(linearHead(mode), range.rules);
     const entry: EntryRef = { bytes: entries, view, at: 0 };
-    for (let i = 0; i < range.rules; i++) {
-      entry.at = (range.start + i) * ENTRY_SIZE;
-      rules.push(ruleFields(entry, code, view.getUint32(entry.at + E_CODE_OFF, true), view.getUint32(entry.at + E_CODE_LEN, true)));
-    }
-    const head = linearHead(mode);
-    const block = chainBlock(range, rules, head, length);
+    const fields = chainFields(entry, code, range.start * ENTRY_SIZE, range.rules, head);
+    const block = chainBlock(range, fields, length, place);
     if (!block) continue;
     for (let i = head; i < range.rules; i++) view.setUint32((range.start + i) * ENTRY_SIZE + E_CLASSIFIER, length, true);
     blocks.push({ at: length, block });

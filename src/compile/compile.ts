@@ -13,11 +13,11 @@ import { defaultRegistry, type ModuleRegistry } from '../modules/registry.js';
 import { RulesetError, UnsupportedError } from '../ruleset/errors.js';
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Diagnostic, type Rule, type Ruleset, type Table } from '../ruleset/types.js';
 import { writeBasicMatch } from './basic-match.js';
-import { appendClassifiers, type ChainRange, type ClassifierMode } from './bitvector.js';
+import { appendClassifiers, type ChainRange, type ClassifierMode, type CodePlace } from './bitvector.js';
 import { conntrackSettings } from './conntrack.js';
 import { CodeArea, RuleEmitter, StateArea } from './emitter.js';
 import { EVENT_BOUND_CAP, EventBound } from './event-bound.js';
-import { planTarget } from './targets.js';
+import { planTarget, type TargetEnv } from './targets.js';
 import type { CompiledRuleset, EntryInfo } from './types.js';
 import { SYSCTL_DEFAULTS } from '../host/sysctl.js';
 
@@ -35,6 +35,11 @@ export interface CompileOptions {
    * the large ones, 'linear' none (the reference walk), 'always' every chain with rules.
    */
   classifier?: ClassifierMode;
+  /**
+   * The memory the code area will be loaded into, and where in it for a ruleset of `entryCount`
+   * entries: the classifier rows are then built in place (Engine.create, loadIntoCore).
+   */
+  codeMemory?: { memory: WebAssembly.Memory; grow(bytes: number): void; codeAt(entryCount: number): number };
 }
 
 const HOOK_OF_CHAIN: Readonly<Record<string, number>> = {
@@ -74,6 +79,12 @@ class Compiler {
   readonly entryInfo: EntryInfo[] = [];
   readonly hookStarts = new Int32Array(TABLE_COUNT * HOOK_COUNT).fill(-1);
   private readonly warned = new Set<string>();
+  /** The rule being compiled: what the emitter's and the target's warnings are about. */
+  private current?: Rule;
+  private readonly warnCurrent = (message: string) => this.warn(this.current!, message);
+  /** One emitter and target environment for every rule (nothing per rule to allocate; used synchronously). */
+  private readonly emitter: RuleEmitter;
+  private readonly targetEnv: TargetEnv;
 
   constructor(
     private readonly registry: ModuleRegistry,
@@ -82,6 +93,8 @@ class Compiler {
   ) {
     this.entries = new Uint8Array(entryCount * ENTRY_SIZE);
     this.view = new DataView(this.entries.buffer);
+    this.emitter = new RuleEmitter(this.code, this.state, this.warnCurrent);
+    this.targetEnv = { registry, table: 'filter', chain: '', action: (data) => this.actions.push(data) - 1, warn: this.warnCurrent };
   }
 
   private warn(rule: Rule, message: string): void {
@@ -113,25 +126,20 @@ class Compiler {
   private rule(table: Table, tableId: number, chain: Chain, rule: Rule, start: number, n: number): void {
     const at = (start + n - 1) * ENTRY_SIZE;
     writeBasicMatch(this.entries, this.view, at, rule);
-    const warn = (message: string) => this.warn(rule, message);
+    this.current = rule;
 
     const codeStart = this.code.length;
-    const emitter = new RuleEmitter(this.code, this.state, warn);
     for (let i = 0; i < rule.matches.length; i++) {
       const m = rule.matches[i];
       const module = this.registry.matchModule(m.module);
       if (!module) throw new UnsupportedError(m.module, `match ${m.module} is not supported`, rule.pos);
-      module.compile(m.opts, emitter);
+      module.compile(m.opts, this.emitter);
     }
     const codeLen = this.code.length - codeStart;
 
-    const plan = planTarget(rule, {
-      registry: this.registry,
-      table: table.name,
-      chain: chain.name,
-      action: (data) => this.actions.push(data) - 1,
-      warn,
-    });
+    this.targetEnv.table = table.name;
+    this.targetEnv.chain = chain.name;
+    const plan = planTarget(rule, this.targetEnv);
     let args = plan.args;
     if (plan.chain !== undefined) {
       const target = this.chainStarts.get(chainKey(table.name, plan.chain));
@@ -185,7 +193,9 @@ export function compileRuleset(ruleset: Ruleset, host: HostModel, opts: CompileO
     for (const chain of table.chains) compiler.chain(table, tableId, chain);
     userChains = Math.max(userChains, table.chains.filter((c) => !c.builtin).length);
   }
-  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto');
+  const target = opts.codeMemory;
+  const place: CodePlace | undefined = target && { memory: target.memory, grow: target.grow, at: target.codeAt(entryCount) };
+  const { image, classifiers } = appendClassifiers(compiler.entries, compiler.code.finish(), chainRanges(ruleset, starts), opts.classifier ?? 'auto', place);
   let code: Uint32Array | undefined;
   return {
     entries: compiler.entries,

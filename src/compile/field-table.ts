@@ -30,9 +30,43 @@ interface RuleGroups {
 /**
  * Groups the rules with a set; rules without one (anything) are set in `unconstrained`. Only
  * `shared` sets are looked up (the others are one per rule: a group each, no Map of 10k keys).
+ * Each loop over the rules is a function of its own: in a fresh process V8 optimises a long loop
+ * while it runs, and code after it in the same function, not yet run, would throw that away.
  */
 function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow, shared: boolean): RuleGroups {
+  return shared ? sharedGroups(sets, unconstrained) : ownGroups(sets, unconstrained);
+}
+
+/** One group per rule with a set, in rule order: one (word, mask) pair each. */
+function ownGroups(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow): RuleGroups {
+  const groupSets: ValueSet[] = [];
+  const words = new Int32Array(sets.length);
+  const masks = new Int32Array(sets.length);
+  for (let rule = 0; rule < sets.length; rule++) {
+    const set = sets[rule];
+    if (!set) {
+      unconstrained.set(rule);
+      continue;
+    }
+    words[groupSets.length] = rule >>> 5;
+    masks[groupSets.length] = 1 << (rule & 31);
+    groupSets.push(set);
+  }
+  const count = groupSets.length;
+  const wordStart = new Int32Array(count + 1);
+  for (let g = 0; g <= count; g++) wordStart[g] = g;
+  return { sets: groupSets, wordStart, words: words.subarray(0, count), masks: masks.subarray(0, count) };
+}
+
+/** Rules grouped by their set object (numbered in order of their first rule), packed into (word, mask) pairs. */
+function sharedGroups(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow): RuleGroups {
   const groupOf = new Int32Array(sets.length);
+  const groupSets = assignSharedGroups(sets, unconstrained, groupOf);
+  return { sets: groupSets, ...packGroups(groupOf, groupSets.length) };
+}
+
+/** groupOf[rule] = the rule's group, -1 without a set; returns the groups' sets. */
+function assignSharedGroups(sets: readonly (ValueSet | undefined)[], unconstrained: TrackedRow, groupOf: Int32Array): ValueSet[] {
   const ids = new Map<ValueSet, number>();
   const groupSets: ValueSet[] = [];
   for (let rule = 0; rule < sets.length; rule++) {
@@ -42,40 +76,160 @@ function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: Trac
       groupOf[rule] = -1;
       continue;
     }
-    let id = shared ? ids.get(set) : undefined;
+    let id = ids.get(set);
     if (id === undefined) {
       id = groupSets.length;
-      if (shared) ids.set(set, id);
+      ids.set(set, id);
       groupSets.push(set);
     }
     groupOf[rule] = id;
   }
-  // Members of each group in rule order (a counting sort), then packed into (word, mask) pairs.
-  const count = groupSets.length;
-  const memberStart = new Int32Array(count + 1);
-  for (let rule = 0; rule < sets.length; rule++) if (groupOf[rule] >= 0) memberStart[groupOf[rule] + 1]++;
-  for (let g = 0; g < count; g++) memberStart[g + 1] += memberStart[g];
-  const members = new Int32Array(memberStart[count]);
-  const fill = memberStart.slice(0, count);
-  for (let rule = 0; rule < sets.length; rule++) if (groupOf[rule] >= 0) members[fill[groupOf[rule]]++] = rule;
-  const wordStart = new Int32Array(count + 1);
-  const words = new Int32Array(members.length);
-  const masks = new Int32Array(members.length);
-  let pairs = 0;
-  for (let g = 0; g < count; g++) {
-    wordStart[g] = pairs;
-    for (let k = memberStart[g]; k < memberStart[g + 1]; k++) {
-      const rule = members[k];
-      const word = rule >>> 5;
-      if (pairs > wordStart[g] && words[pairs - 1] === word) masks[pairs - 1] |= 1 << (rule & 31);
-      else {
-        words[pairs] = word;
-        masks[pairs++] = 1 << (rule & 31);
+  return groupSets;
+}
+
+/** Each group's rules in rule order (a counting sort), as (word, mask) pairs. */
+function packGroups(groupOf: Int32Array, count: number): Pick<RuleGroups, 'wordStart' | 'words' | 'masks'> {
+  const wordStart = countPairs(groupOf, count);
+  const words = new Int32Array(wordStart[count]);
+  const masks = new Int32Array(wordStart[count]);
+  fillPairs(groupOf, wordStart, words, masks);
+  return { wordStart, words, masks };
+}
+
+/** Where each group's pairs start: a rule opens a pair unless its group's previous rule had the same word. */
+function countPairs(groupOf: Int32Array, count: number): Int32Array {
+  const pairStart = new Int32Array(count + 1);
+  const lastWord = new Int32Array(count).fill(-1);
+  for (let rule = 0; rule < groupOf.length; rule++) {
+    const g = groupOf[rule];
+    if (g < 0 || lastWord[g] === rule >>> 5) continue;
+    lastWord[g] = rule >>> 5;
+    pairStart[g + 1]++;
+  }
+  for (let g = 0; g < count; g++) pairStart[g + 1] += pairStart[g];
+  return pairStart;
+}
+
+function fillPairs(groupOf: Int32Array, pairStart: Int32Array, words: Int32Array, masks: Int32Array): void {
+  const next = pairStart.slice(0, pairStart.length - 1);
+  const lastWord = new Int32Array(next.length).fill(-1);
+  for (let rule = 0; rule < groupOf.length; rule++) {
+    const g = groupOf[rule];
+    if (g < 0) continue;
+    if (lastWord[g] !== rule >>> 5) {
+      lastWord[g] = rule >>> 5;
+      words[next[g]++] = rule >>> 5;
+    }
+    masks[next[g] - 1] |= 1 << (rule & 31);
+  }
+}
+
+/**
+ * Field values as signed 32-bit keys in the same order (the top bit flipped): sorting and
+ * searching int32 keys keeps every value a small integer for V8, where u32 values above 2^31 are
+ * heap numbers that unoptimised code (all of a cold compile's first iterations) allocates per read.
+ */
+const toKey = (value: number): number => (value ^ 0x80000000) | 0;
+const fromKey = (key: number): number => (key ^ 0x80000000) >>> 0;
+
+/**
+ * The sorted distinct interval boundaries of the groups' sets, as keys: 0 and every interval
+ * start, and every end + 1 inside the domain.
+ */
+function boundaryKeys(groupSets: readonly ValueSet[], max: number): Int32Array {
+  let edges = 1;
+  for (let g = 0; g < groupSets.length; g++) edges += groupSets[g].length;
+  const cuts = new Int32Array(edges);
+  cuts[0] = toKey(0);
+  let n = 1;
+  for (let g = 0; g < groupSets.length; g++) {
+    const set = groupSets[g];
+    for (let i = 0; i < set.length; i += 2) {
+      cuts[n++] = toKey(set[i]);
+      if (set[i + 1] < max) cuts[n++] = toKey(set[i + 1] + 1);
+    }
+  }
+  const sorted = cuts.subarray(0, n).sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
+  return sorted.subarray(0, m);
+}
+
+/** Index of `key` in the ascending `keys` (it is there). */
+function indexOfKey(keys: Int32Array, key: number): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Groups entering (group + 1) and leaving (-(group + 1)) each elementary interval: those of
+ * interval j are events[at[j] .. at[j + 1]).
+ */
+interface SweepEvents {
+  at: Int32Array;
+  events: Int32Array;
+}
+
+function sweepEvents(groupSets: readonly ValueSet[], max: number, keys: Int32Array): SweepEvents {
+  const m = keys.length;
+  let total = 0;
+  for (let g = 0; g < groupSets.length; g++) total += groupSets[g].length;
+  const count = new Int32Array(m + 1);
+  // at most one event per boundary of a set
+  const eventAt = new Int32Array(total);
+  const eventGroup = new Int32Array(total);
+  let n = 0;
+  for (let g = 0; g < groupSets.length; g++) {
+    const set = groupSets[g];
+    for (let i = 0; i < set.length; i += 2) {
+      const from = indexOfKey(keys, toKey(set[i]));
+      eventAt[n] = from;
+      eventGroup[n++] = g + 1;
+      count[from + 1]++;
+      if (set[i + 1] < max) {
+        const to = indexOfKey(keys, toKey(set[i + 1] + 1));
+        eventAt[n] = to;
+        eventGroup[n++] = -(g + 1);
+        count[to + 1]++;
       }
     }
   }
-  wordStart[count] = pairs;
-  return { sets: groupSets, wordStart, words, masks };
+  for (let j = 0; j < m; j++) count[j + 1] += count[j];
+  const events = new Int32Array(n);
+  const fill = count.slice(0, m);
+  for (let k = 0; k < n; k++) events[fill[eventAt[k]]++] = eventGroup[k];
+  return { at: count, events };
+}
+
+/** Applies interval j's events to `row`: leaving groups first, so that a group ending where its next interval starts stays in. */
+function applyEvents(row: TrackedRow, groups: RuleGroups, sweep: SweepEvents, j: number): void {
+  const { wordStart, words, masks } = groups;
+  const { at, events } = sweep;
+  for (let k = at[j]; k < at[j + 1]; k++) {
+    const g = -events[k] - 1;
+    if (g >= 0) for (let p = wordStart[g]; p < wordStart[g + 1]; p++) row.clearBits(words[p], masks[p]);
+  }
+  for (let k = at[j]; k < at[j + 1]; k++) {
+    const g = events[k] - 1;
+    if (g >= 0) for (let p = wordStart[g]; p < wordStart[g + 1]; p++) row.setBits(words[p], masks[p]);
+  }
+}
+
+/** Appends the interval from `key` with `row` to `table`, unless it selects what the previous one does. */
+function emitRow(table: IntervalTable, key: number, row: TrackedRow, pool: RowPool): void {
+  // unchanged since it was last added: the same id, which the check below drops
+  if (!row.changed) return;
+  const id = row.addTo(pool);
+  const last = table.rows.length - 1;
+  if (last >= 0 && table.rows[last] === id) return; // same rules as before
+  table.starts.push(fromKey(key));
+  table.rows.push(id);
 }
 
 /**
@@ -86,88 +240,24 @@ function groupRules(sets: readonly (ValueSet | undefined)[], unconstrained: Trac
 export function buildIntervalTable(sets: readonly (ValueSet | undefined)[], max: number, pool: RowPool, maxClasses: number): IntervalTable {
   const current = new TrackedRow(pool);
   const groups = groupRules(sets, current, max <= SHARED_SETS_MAX);
-  const groupSets = groups.sets;
-  let edges = 1;
-  for (let g = 0; g < groupSets.length; g++) edges += groupSets[g].length;
-  // Every interval start, and every end + 1 inside the domain, begins an elementary interval.
-  const cuts = new Float64Array(edges);
-  let n = 1;
-  for (let g = 0; g < groupSets.length; g++) {
-    const set = groupSets[g];
-    for (let i = 0; i < set.length; i += 2) {
-      cuts[n++] = set[i];
-      if (set[i + 1] < max) cuts[n++] = set[i + 1] + 1;
-    }
-  }
-  const sorted = cuts.subarray(0, n).sort();
-  let m = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
-  const starts = sorted.subarray(0, m);
-  const indexOf = (value: number): number => {
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  // Groups entering (group + 1) and leaving (-(group + 1)) at each boundary, grouped by boundary.
-  const eventCount = new Int32Array(m + 1);
-  // at most one event per cut
-  const eventAt = new Int32Array(n);
-  const eventGroup = new Int32Array(n);
-  let eventTotal = 0;
-  for (let g = 0; g < groupSets.length; g++) {
-    const set = groupSets[g];
-    for (let i = 0; i < set.length; i += 2) {
-      const from = indexOf(set[i]);
-      eventAt[eventTotal] = from;
-      eventGroup[eventTotal++] = g + 1;
-      eventCount[from + 1]++;
-      if (set[i + 1] < max) {
-        const to = indexOf(set[i + 1] + 1);
-        eventAt[eventTotal] = to;
-        eventGroup[eventTotal++] = -(g + 1);
-        eventCount[to + 1]++;
-      }
-    }
-  }
-  for (let j = 0; j < m; j++) eventCount[j + 1] += eventCount[j];
-  const events = new Int32Array(eventTotal);
-  const fill = eventCount.slice(0, m);
-  for (let k = 0; k < eventTotal; k++) events[fill[eventAt[k]]++] = eventGroup[k];
-
-  const { wordStart, words, masks } = groups;
-  const group = Math.ceil(m / maxClasses);
-  const merged = group > 1 ? new TrackedRow(pool) : current;
+  const keys = boundaryKeys(groups.sets, max);
+  const sweep = sweepEvents(groups.sets, max, keys);
+  const m = keys.length;
   const table: IntervalTable = { starts: [], rows: [] };
-  const emit = (start: number, row: TrackedRow) => {
-    // unchanged since it was last added: the same id, which the check below drops
-    if (!row.changed) return;
-    const id = row.addTo(pool);
-    if (table.rows.length > 0 && table.rows[table.rows.length - 1] === id) return; // same rules as before
-    table.starts.push(start);
-    table.rows.push(id);
-  };
+  const group = Math.ceil(m / maxClasses);
+  if (group === 1) {
+    for (let j = 0; j < m; j++) {
+      applyEvents(current, groups, sweep, j);
+      emitRow(table, keys[j], current, pool);
+    }
+    return table;
+  }
+  const merged = new TrackedRow(pool);
   for (let j = 0; j < m; j++) {
-    // A rule whose interval ends where its next one starts stays in: remove before adding.
-    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) {
-      const g = -events[k] - 1;
-      if (g >= 0) for (let p = wordStart[g]; p < wordStart[g + 1]; p++) current.clearBits(words[p], masks[p]);
-    }
-    for (let k = eventCount[j]; k < eventCount[j + 1]; k++) {
-      const g = events[k] - 1;
-      if (g >= 0) for (let p = wordStart[g]; p < wordStart[g + 1]; p++) current.setBits(words[p], masks[p]);
-    }
-    if (group === 1) {
-      emit(starts[j], current);
-      continue;
-    }
+    applyEvents(current, groups, sweep, j);
     if (j % group === 0) merged.copy(current);
     else merged.includeChanges(current);
-    if ((j + 1) % group === 0 || j === m - 1) emit(starts[j - (j % group)], merged);
+    if ((j + 1) % group === 0 || j === m - 1) emitRow(table, keys[j - (j % group)], merged, pool);
   }
   return table;
 }

@@ -1,10 +1,25 @@
 // The distinct bit rows of one chain's classifier: equal rows are stored once (equivalence
 // classes), so a field whose many intervals select the same rules costs one row. A stored row is
 // its summary (bit c set when 128-bit chunk c has any rule) and then its bits (layout.ts
-// "Classifier tables").
+// "Classifier tables"). Rows are held as Int32Array (the same bits): word values above 2^31 in a
+// Uint32Array are heap numbers for V8, which unoptimised code allocates on every read.
 
 const BLOCK_WORDS = 1 << 18;
 const EMPTY_SLOT = -1;
+
+/**
+ * A WebAssembly memory a pool may keep its rows in, from byte `at` on, instead of blocks of its
+ * own: the core's, where the rows are going anyway (bitvector.ts builds a chain's rows where its
+ * classifier block will be, so loading writes them no more: at 10k rules that is ~20 MiB less to
+ * allocate, fault in and copy in a fresh process).
+ */
+export interface RowMemory {
+  memory: WebAssembly.Memory;
+  /** Makes `memory` hold at least `bytes` bytes. */
+  grow(bytes: number): void;
+  /** Byte address of the first row (16-byte aligned). */
+  at: number;
+}
 
 export class RowPool {
   /** Words of a row's bits: 4 per 128-rule chunk. */
@@ -14,8 +29,10 @@ export class RowPool {
   /** Words of a stored row (summary, then bits). */
   readonly storedWords: number;
   /** Fixed-size blocks, never copied as the pool grows (10k-rule chains hold ~20 MiB of rows). */
-  private readonly blocks: Uint32Array[] = [];
+  private readonly blocks: Int32Array[] = [];
   private readonly rowsPerBlock: number;
+  /** The buffer `blocks` view when they lie in `place`'s memory (a grown memory has a new one). */
+  private viewed?: ArrayBuffer;
   private rows = 0;
   /** rowHash and set bits of each row, by id. */
   private hashes = new Int32Array(64);
@@ -23,7 +40,11 @@ export class RowPool {
   /** Open-addressing index of the rows by hash: row ids, EMPTY_SLOT where free (a Map of arrays allocated per row). */
   private slots = new Int32Array(128).fill(EMPTY_SLOT);
 
-  constructor(readonly chunks: number) {
+  /** Where the rows are kept when not in blocks of the pool's own (a copy: moveTo changes `at`). */
+  private readonly place?: RowMemory;
+
+  constructor(readonly chunks: number, place?: RowMemory) {
+    this.place = place && { memory: place.memory, grow: place.grow, at: place.at };
     this.dataWords = chunks * 4;
     this.summaryWords = Math.ceil(chunks / 128) * 4;
     this.storedWords = this.summaryWords + this.dataWords;
@@ -40,7 +61,8 @@ export class RowPool {
    * sweep changes a few words between rows, and rehashing all of them was most of the compile time
    * at 10k rules).
    */
-  add(row: Uint32Array, hash = rowHash(row, this.dataWords), ones = countOnes(row, this.dataWords)): number {
+  add(row: Int32Array, hash = rowHash(row, this.dataWords), ones = countOnes(row, this.dataWords)): number {
+    if (this.place && this.viewed !== this.place.memory.buffer) this.viewBlocks();
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let id = this.slots[slot]; id !== EMPTY_SLOT; id = this.slots[slot]) {
@@ -48,9 +70,11 @@ export class RowPool {
       slot = (slot + 1) & mask;
     }
     const id = this.rows++;
-    if (id % this.rowsPerBlock === 0) this.blocks.push(new Uint32Array(this.rowsPerBlock * this.storedWords));
+    if (id % this.rowsPerBlock === 0) this.addBlock();
     const block = this.blocks[this.blocks.length - 1];
     const at = (id % this.rowsPerBlock) * this.storedWords;
+    // memory below a row may hold anything: the summary's padding words are written too
+    for (let w = Math.ceil(this.chunks / 32); w < this.summaryWords; w++) block[at + w] = 0;
     for (let c0 = 0; c0 < this.chunks; c0 += 32) {
       let summary = 0;
       const end = Math.min(c0 + 32, this.chunks);
@@ -72,6 +96,41 @@ export class RowPool {
     return id;
   }
 
+  private get blockWords(): number {
+    return this.rowsPerBlock * this.storedWords;
+  }
+
+  private addBlock(): void {
+    if (!this.place) {
+      this.blocks.push(new Int32Array(this.blockWords));
+      return;
+    }
+    this.place.grow(this.place.at + (this.blocks.length + 1) * this.blockWords * 4);
+    this.blocks.push(new Int32Array(0));
+    this.viewBlocks();
+  }
+
+  /** (Re)makes the views of the blocks in `place`'s memory. */
+  private viewBlocks(): void {
+    const { memory, at } = this.place!;
+    this.viewed = memory.buffer;
+    for (let b = 0; b < this.blocks.length; b++) this.blocks[b] = new Int32Array(memory.buffer, at + b * this.blockWords * 4, this.blockWords);
+  }
+
+  /**
+   * Moves the rows of a pool kept in a memory to byte `to` of it (where their classifier block
+   * puts them, known once the lookup tables before them are planned).
+   */
+  moveTo(to: number): void {
+    const place = this.place;
+    if (!place) throw new Error('RowPool.moveTo: the rows are not in a WebAssembly memory');
+    if (to === place.at) return;
+    place.grow(to + this.blocks.length * this.blockWords * 4);
+    new Uint8Array(place.memory.buffer).copyWithin(to, place.at, place.at + this.words * 4);
+    place.at = to;
+    this.viewBlocks();
+  }
+
   private rehash(): void {
     this.slots = new Int32Array(2 * this.slots.length).fill(EMPTY_SLOT);
     const mask = this.slots.length - 1;
@@ -87,7 +146,12 @@ export class RowPool {
     return this.counts[id];
   }
 
-  private equals(id: number, row: Uint32Array): boolean {
+  /** Whether the rows are at word `at` of `target` already. */
+  private isAt(target: Uint32Array, at: number): boolean {
+    return this.place !== undefined && target.buffer === this.place.memory.buffer && target.byteOffset + at * 4 === this.place.at;
+  }
+
+  private equals(id: number, row: Int32Array): boolean {
     const block = this.blocks[Math.floor(id / this.rowsPerBlock)];
     const at = (id % this.rowsPerBlock) * this.storedWords + this.summaryWords;
     for (let i = 0; i < this.dataWords; i++) if (block[at + i] !== row[i]) return false;
@@ -100,10 +164,14 @@ export class RowPool {
 
   /** Writes every stored row, in id order, into `target` from word `at`. */
   copyTo(target: Uint32Array, at: number): void {
+    if (this.isAt(target, at)) return;
+    if (this.place && this.viewed !== this.place.memory.buffer) this.viewBlocks();
+    // the same element type on both sides: a plain copy
+    const words = new Int32Array(target.buffer, target.byteOffset, target.length);
     let left = this.words;
     for (const block of this.blocks) {
       const n = Math.min(left, block.length);
-      target.set(block.subarray(0, n), at);
+      words.set(block.subarray(0, n), at);
       at += n;
       left -= n;
     }
@@ -122,7 +190,7 @@ function popcount(v: number): number {
   return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
-function countOnes(row: Uint32Array, words: number): number {
+function countOnes(row: Int32Array, words: number): number {
   let count = 0;
   for (let i = 0; i < words; i++) count += popcount(row[i]);
   return count;
@@ -138,7 +206,7 @@ function wordHash(index: number, value: number): number {
 }
 
 /** XOR of the word hashes: a change of one word updates it in O(1) (TrackedRow). */
-export function rowHash(row: Uint32Array, words = row.length): number {
+export function rowHash(row: Int32Array, words = row.length): number {
   let hash = 0;
   for (let i = 0; i < words; i++) if (row[i] !== 0) hash ^= wordHash(i, row[i]);
   return hash;
@@ -150,7 +218,7 @@ export function rowHash(row: Uint32Array, words = row.length): number {
  * only those).
  */
 export class TrackedRow {
-  readonly bits: Uint32Array;
+  readonly bits: Int32Array;
   hash = 0;
   ones = 0;
   changed = true;
@@ -229,10 +297,10 @@ export class TrackedRow {
 }
 
 /** A row with no rule's bit set. */
-export function emptyRow(pool: RowPool): Uint32Array {
-  return new Uint32Array(pool.dataWords);
+export function emptyRow(pool: RowPool): Int32Array {
+  return new Int32Array(pool.dataWords);
 }
 
-export function setBit(row: Uint32Array, i: number): void {
+export function setBit(row: Int32Array, i: number): void {
   row[i >>> 5] |= 1 << (i & 31);
 }

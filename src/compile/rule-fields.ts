@@ -3,7 +3,7 @@
 // exact path's semantics by construction. Anything not understood here stays unconstrained: the
 // classifier may only ever over-approximate, the exact check after it decides.
 import {
-  CLK_CTSTATE, CLK_DPORT, CLK_DST, CLK_ICMP_TYPE, CLK_PROTOFRAG, CLK_SPORT, CLK_SRC, E_DMSK,
+  CLK_CTSTATE, CLK_DPORT, CLK_DST, CLK_ICMP_TYPE, CLK_PROTOFRAG, CLK_SPORT, CLK_SRC, E_CODE_LEN, E_CODE_OFF, E_DMSK, ENTRY_SIZE,
   E_DST, E_FLAGS, E_IN_MASK, E_IN_NAME, E_INVFLAGS, E_OUT_MASK, E_OUT_NAME, E_PROTO, E_SMSK, E_SRC, EF_FRAG,
   FD_CTSTATE, FD_DPORT, FD_DST, FD_ICMP_TYPE, FD_PROTO, FD_SPORT, FD_SRC, INS_INVERT, INV_DST, INV_FRAG,
   INV_IN, INV_OUT, INV_PROTO, INV_SRC, OP_ANYBIT, OP_FAIL, OP_HASHLIMIT, OP_ICMP, OP_IPRANGE, OP_L4HDR,
@@ -49,11 +49,12 @@ export interface InterfacePattern {
   key: string;
 }
 
-export interface RuleFields {
-  /** Indexed by CLK_SRC..CLK_CTSTATE; undefined = any value. */
-  values: (ValueSet | undefined)[];
-  in?: InterfacePattern;
-  out?: InterfacePattern;
+/** What each rule of a chain allows, field by field (columns: one array per field, one slot per rule). */
+export interface ChainFields {
+  /** [CLK_SRC..CLK_CTSTATE][rule]; undefined = any value. */
+  values: (ValueSet | undefined)[][];
+  in: (InterfacePattern | undefined)[];
+  out: (InterfacePattern | undefined)[];
 }
 
 /** The protocol value as the field's own encoding: the PROTOFRAG field holds proto << 1 | fragment. */
@@ -137,17 +138,22 @@ function sharedIntersection(a: ValueSet, b: ValueSet): ValueSet {
   return both;
 }
 
+/** Writes one rule's sets into the chain's columns (one builder for all the chain's rules: no object per rule). */
 class FieldsBuilder {
-  readonly values: (ValueSet | undefined)[] = new Array(FIELD_MAX.length).fill(undefined);
+  /** The rule being read. */
+  rule = 0;
+
+  constructor(private readonly values: (ValueSet | undefined)[][]) {}
 
   allow(kind: number, set: ValueSet | undefined): void {
     if (!set) return;
-    const known = this.values[kind];
-    this.values[kind] = known ? sharedIntersection(known, set) : set;
+    const column = this.values[kind];
+    const known = column[this.rule];
+    column[this.rule] = known ? sharedIntersection(known, set) : set;
   }
 
   never(): void {
-    this.values[CLK_PROTOFRAG] = EMPTY;
+    this.values[CLK_PROTOFRAG][this.rule] = EMPTY;
   }
 }
 
@@ -245,13 +251,27 @@ export interface EntryRef {
   at: number;
 }
 
-/** The fields of the rule whose entry is `entry`, its match code `len` words of `code` from `off`. */
-export function ruleFields(entry: EntryRef, code: Uint32Array, off: number, len: number): RuleFields {
-  const fields = new FieldsBuilder();
-  basicMatchFields(entry, fields);
-  matchCodeFields(code, off, len, fields);
-  const inv = entry.view.getUint8(entry.at + E_INVFLAGS);
-  const inPattern = interfacePattern(entry, E_IN_NAME, E_IN_MASK, (inv & INV_IN) !== 0, fields);
-  const outPattern = interfacePattern(entry, E_OUT_NAME, E_OUT_MASK, (inv & INV_OUT) !== 0, fields);
-  return { values: fields.values, in: inPattern, out: outPattern };
+/**
+ * The fields of rules `from` .. `count` - 1 of the chain whose first rule's entry is at byte
+ * `start` of `entry`'s table, their match code in `code` (E_CODE_OFF, E_CODE_LEN). Rules before
+ * `from` are left unconstrained (the classifier never reads their bits).
+ */
+export function chainFields(entry: EntryRef, code: Uint32Array, start: number, count: number, from: number): ChainFields {
+  const fields: ChainFields = {
+    values: FIELD_MAX.map(() => new Array<ValueSet | undefined>(count).fill(undefined)),
+    in: new Array<InterfacePattern | undefined>(count).fill(undefined),
+    out: new Array<InterfacePattern | undefined>(count).fill(undefined),
+  };
+  const builder = new FieldsBuilder(fields.values);
+  const { view } = entry;
+  for (let i = from; i < count; i++) {
+    entry.at = start + i * ENTRY_SIZE;
+    builder.rule = i;
+    basicMatchFields(entry, builder);
+    matchCodeFields(code, view.getUint32(entry.at + E_CODE_OFF, true), view.getUint32(entry.at + E_CODE_LEN, true), builder);
+    const inv = view.getUint8(entry.at + E_INVFLAGS);
+    fields.in[i] = interfacePattern(entry, E_IN_NAME, E_IN_MASK, (inv & INV_IN) !== 0, builder);
+    fields.out[i] = interfacePattern(entry, E_OUT_NAME, E_OUT_MASK, (inv & INV_OUT) !== 0, builder);
+  }
+  return fields;
 }

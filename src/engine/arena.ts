@@ -128,6 +128,13 @@ export function planArena(heapBase: number, s: ArenaSizes): Arena {
   };
 }
 
+/** Where planArena puts the code area of a ruleset of `entryCount` entries (nothing before it depends on more). */
+export function codeAddress(heapBase: number, entryCount: number): number {
+  return planArena(heapBase, {
+    entryCount, codeWords: 0, stackDepth: 0, stateBytes: 0, routeCount: 0, batchSize: 0, eventCapacity: 0, conntrack: NO_CONNTRACK,
+  }).code;
+}
+
 /** Largest memory a wasm32 instance can have, in pages. */
 const MAX_PAGES = 65536;
 /**

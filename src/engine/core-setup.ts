@@ -9,7 +9,8 @@ import {
   DF_QUEUE_MAX, DF_QUEUES_PTR, DF_RING_PTR, DF_RING_SIZE, DF_SCRATCH_PTR, DF_TIMEOUT_MS, DF_WORDS,
 } from '../../assembly/shared/layout.js';
 import type { CompiledRuleset } from '../compile/types.js';
-import { conntrackSizes, ensureMemory, NO_CONNTRACK, planArena, type Arena } from './arena.js';
+import { codeAddress, conntrackSizes, ensureMemory, NO_CONNTRACK, planArena, type Arena } from './arena.js';
+import type { CompileOptions } from '../compile/compile.js';
 import type { DefragSettings } from './defrag.js';
 import type { CoreExports } from './load-wasm.js';
 
@@ -24,6 +25,18 @@ export interface RouteTable {
  */
 export function eventsPerPacketWithReply(compiled: CompiledRuleset): number {
   return 2 * compiled.eventsPerPacketMax;
+}
+
+/**
+ * Where loadIntoCore will put the code area in `core`'s memory: compiling with it builds the
+ * classifier rows there (CompileOptions.codeMemory), and loading finds them in place.
+ */
+export function coreCodeMemory(core: CoreExports): NonNullable<CompileOptions['codeMemory']> {
+  return {
+    memory: core.memory,
+    grow: (bytes) => ensureMemory(core.memory, bytes),
+    codeAt: (entryCount) => codeAddress(core.heapBase(), entryCount),
+  };
 }
 
 /** Lays out and fills a fresh core's memory; returns where everything went. */

@@ -11,7 +11,7 @@ import type { Counters, Diagnostic, Ruleset } from '../ruleset/types.js';
 import { formatConntrack } from '../conntrack/format.js';
 import { readConntrack, type ConntrackEntry, type ConntrackExpectation, type ConntrackSnapshot } from '../conntrack/read.js';
 import { ensureMemory, type Arena } from './arena.js';
-import { eventsPerPacketWithReply, loadIntoCore } from './core-setup.js';
+import { coreCodeMemory, eventsPerPacketWithReply, loadIntoCore } from './core-setup.js';
 import { instantiateCore, type CoreExports, type CoreSource } from './load-wasm.js';
 import { ResultDecoder, type PacketResult } from './result.js';
 import { defragSettings, type DefragSettings } from './defrag.js';
@@ -77,11 +77,14 @@ export class Engine {
   }
 
   static async create(ruleset: Ruleset, host: HostModel, opts: EngineOptions = {}): Promise<Engine> {
-    const compiled = compileRuleset(ruleset, host, { registry: opts.registry, conntrack: opts.conntrack, classifier: opts.classifier });
+    // The core first: the compile builds the classifier rows straight into its memory.
+    const core = await instantiateCore(opts.wasm);
+    const compiled = compileRuleset(ruleset, host, {
+      registry: opts.registry, conntrack: opts.conntrack, classifier: opts.classifier, codeMemory: coreCodeMemory(core),
+    });
     const routes = buildRouteTable(host);
     const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
     const eventCapacity = Math.max(opts.eventCapacity ?? DEFAULT_EVENTS, Math.min(2 * eventsPerPacketWithReply(compiled), MAX_EVENTS));
-    const core = await instantiateCore(opts.wasm);
     const arena = loadIntoCore(core, compiled, routes, batchSize, eventCapacity, opts.defrag === false ? undefined : defragSettings(opts.defrag));
     return new Engine(ruleset, compiled, core, arena, batchSize, new ResultDecoder(compiled));
   }

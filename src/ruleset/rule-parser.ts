@@ -142,6 +142,8 @@ class CommandParser {
   private targetExt?: { module: TargetModule; opts: any };
   /** ParseCtx's error and warning functions, made once per command. */
   private reporters?: Pick<ParseCtx, 'fail' | 'unsupported' | 'warn'>;
+  /** The last ParseCtx made: options of one rule mostly see the same one (not changed once made). */
+  private lastCtx?: ParseCtx;
 
   constructor(words: string[], private readonly env: CommandEnv) {
     this.words = words;
@@ -165,8 +167,11 @@ class CommandParser {
       },
       warn: (message) => this.env.warn(message),
     };
+    const last = this.lastCtx;
+    const table = this.table;
+    if (last && last.table === table && last.chain === chain && last.proto === this.proto && last.matches === matches) return last;
     const { fail, unsupported, warn } = this.reporters;
-    return { pos: this.env.pos, table: this.table, chain, proto: this.proto, fail, unsupported, warn, matches };
+    return (this.lastCtx = { pos: this.env.pos, table, chain, proto: this.proto, fail, unsupported, warn, matches });
   }
 
   /** xs_has_arg: a following word that is not an option or '!'. */

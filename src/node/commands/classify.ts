@@ -17,6 +17,7 @@ import { openSink } from '../files.js';
 import { openInput, type Input } from '../inputs.js';
 import { loadHostFile, printWarnings } from '../load.js';
 import { readText } from '../files.js';
+import { compileCore } from '../../engine/load-wasm.js';
 import { parseRuleset } from '../../ruleset/load.js';
 import { shardingCaveats } from '../shard-merge.js';
 import { ShardPool } from '../shard.js';
@@ -63,6 +64,9 @@ export async function classifyCommand(capture: string, opts: ClassifyOptions): P
   if (opts.write !== undefined && capture === '-') throw new Error('--write copies the capture\'s frames from its file: give a capture file, not stdin');
 
   const workers = workerCount(opts.workers);
+  // V8 compiles the core on background threads while this thread parses the ruleset; the engine
+  // awaits the same promise (compileCore keeps it). A failure surfaces there, not here.
+  if (workers === 1) compileCore().catch(() => {});
 
   const rulesText = readText(opts.rules);
   const rulesName = opts.rules === '-' ? '<stdin>' : opts.rules;

@@ -178,7 +178,7 @@ function ctinfoFound(ct: usize, dir: i32): i32 {
  * The conntrack stage for the packet at `rec` in `hook`; `templateHelper` is what a raw CT
  * --helper gave it. Returns false when conntrack drops the packet (table full).
  */
-export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
+@inline export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
   if (carriesConntrack()) return true;
   const proto = load<u8>(rec, PKT_PROTO);
   const flags = load<u8>(rec, PKT_FLAGS);

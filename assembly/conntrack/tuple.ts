@@ -93,7 +93,7 @@ export function replyDst(ct: usize): u32 {
   return ext != 0 ? load<u32>(ext, CX_REPLY_DST) : load<u32>(ct, CT_ORIG_SRC);
 }
 
-export function replyPorts(ct: usize): u32 {
+@inline export function replyPorts(ct: usize): u32 {
   const ext = natExt(ct);
   if (ext != 0) return (<u32>load<u16>(ext, CX_REPLY_SPORT) << 16) | load<u16>(ext, CX_REPLY_DPORT);
   return invertPorts(origPorts(ct), load<u8>(ct, CT_PROTO));

@@ -148,7 +148,7 @@ export function inWindow(ct: usize, dir: i32, state: u8): i32 {
   return WINDOW_ACCEPT;
 }
 
-function updateWindows(ct: usize, sender: i32, seq: u32, ack: u32, end: u32, win: u32, ackFlag: bool): void {
+@inline function updateWindows(ct: usize, sender: i32, seq: u32, ack: u32, end: u32, win: u32, ackFlag: bool): void {
   const receiver = sender ^ 1;
   if (tdMaxWin(ct, sender) < win) setTdMaxWin(ct, sender, win);
   if (after(end, tdEnd(ct, sender))) {

@@ -10,7 +10,7 @@ import {
   V_NOT_FORWARDED, PKT_TTL, V_TTL_EXCEEDED,
 } from '../shared/layout';
 import {
-  carriesConntrack, confirm, conntrackEnabled, conntrackIn, firstPacketOfConnection,
+  carriesConntrack, confirm, confirmIdle, conntrackEnabled, conntrackIn, firstPacketOfConnection,
 } from '../conntrack/stage';
 import { isMulticastAddress, lookupRoute, routeFlags, routeIfname } from '../route/lookup';
 import { configFlags, hasChain } from './config';
@@ -75,6 +75,11 @@ function stoppedByConntrack(): void {
   packet.decidedTable = -1;
 }
 
+/** The confirm stage, decided inline when conntrack has nothing to do there. */
+@inline function passesConfirm(): bool {
+  return !conntrackEnabled() || packet.replyAttached || confirmIdle() || confirmStage();
+}
+
 /** `table`'s chain in the current hook let the packet go on (an absent chain always does). */
 @inline function passes(table: i32): bool {
   return !hasChain(table, packet.hook) || runTable(table);
@@ -92,13 +97,13 @@ function runHook(hook: i32): bool {
     case HOOK_PREROUTING:
       return passes(TABLE_RAW) && conntrackStage() && passes(TABLE_MANGLE) && passesNat();
     case HOOK_INPUT:
-      return passes(TABLE_MANGLE) && passes(TABLE_FILTER) && passes(TABLE_SECURITY) && passesNat() && confirmStage();
+      return passes(TABLE_MANGLE) && passes(TABLE_FILTER) && passes(TABLE_SECURITY) && passesNat() && passesConfirm();
     case HOOK_FORWARD:
       return passes(TABLE_MANGLE) && passes(TABLE_FILTER) && passes(TABLE_SECURITY);
     case HOOK_OUTPUT:
       return passes(TABLE_RAW) && conntrackStage() && passes(TABLE_MANGLE) && passesNat() && passes(TABLE_FILTER) && passes(TABLE_SECURITY);
     default: // HOOK_POSTROUTING
-      return passes(TABLE_MANGLE) && passesNat() && confirmStage();
+      return passes(TABLE_MANGLE) && passesNat() && passesConfirm();
   }
 }
 

@@ -89,19 +89,28 @@ async function runOnce(wasm: WebAssembly.Module | undefined, keep: boolean): Pro
 const best = cores.map(() => Infinity);
 /** Each stage's best time per build (--split): stages vary independently under load. */
 const bestStages = cores.map(() => ({ read: Infinity, parse: Infinity, evaluate: Infinity, write: Infinity }));
+/** Every round's stage times per build, for the medians. */
+const allStages = cores.map(() => ({ read: [] as number[], parse: [] as number[], evaluate: [] as number[], write: [] as number[] }));
+/** Milliseconds with one decimal below 100 (small captures), whole above. */
+const millis = (v: number): string => v.toFixed(v < 100 ? 1 : 0);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 for (let round = 0; round < rounds; round++) {
   for (let c = 0; c < cores.length; c++) {
     const last = round === rounds - 1;
     const { ms, records, bytes } = await runOnce(cores[c].wasm, last && out !== undefined);
     best[c] = Math.min(best[c], ms);
     const stageTimes = { read: split.read, parse: ms - split.read - split.evaluateInPlace, evaluate: split.evaluateInPlace - split.writerPackets, write: split.writerPackets };
-    for (const key of Object.keys(stageTimes) as (keyof typeof stageTimes)[]) bestStages[c][key] = Math.min(bestStages[c][key], stageTimes[key]);
+    for (const key of Object.keys(stageTimes) as (keyof typeof stageTimes)[]) {
+      bestStages[c][key] = Math.min(bestStages[c][key], stageTimes[key]);
+      allStages[c][key].push(stageTimes[key]);
+    }
     const stages = showSplit ? `: read ${split.read.toFixed(0)}, parse+rest ${(ms - split.read - split.evaluateInPlace).toFixed(0)}, evaluate ${(split.evaluateInPlace - split.writerPackets).toFixed(0)}, write ${split.writerPackets.toFixed(0)}` : '';
     console.log(`round ${round + 1} ${cores[c].name}: ${ms.toFixed(0)} ms, ${records} records${stages}`);
     if (last && out !== undefined) writeFileSync(`${out}.${c}`, Buffer.concat(bytes));
   }
 }
 for (let c = 0; c < cores.length; c++) {
-  const stages = showSplit ? `; best per stage: ${Object.entries(bestStages[c]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}` : '';
-  console.log(`best of ${rounds} ${cores[c].name}: ${best[c].toFixed(0)} ms${stages}`);
+  const stages = showSplit ? `; best per stage: ${Object.entries(bestStages[c]).map(([k, v]) => `${k} ${millis(v)}`).join(', ')}` : '';
+  const medians = showSplit ? `; medians: ${Object.entries(allStages[c]).map(([k, v]) => `${k} ${millis(median(v))}`).join(', ')}` : '';
+  console.log(`best of ${rounds} ${cores[c].name}: ${millis(best[c])} ms${stages}${medians}`);
 }

@@ -83,6 +83,14 @@ export function freeEntry(ct: usize): void {
 }
 
 /**
+ * The ext record of entry `ct`, 0 when it has none. Inlined: the readers (zone, connmark, helper,
+ * id, NAT tuple) run for every packet, and most entries have no record.
+ */
+@inline export function attachedExt(ct: usize): usize {
+  return hasExt(ct) ? extAt(<i32>load<u32>(ct, CT_ID) - 1) : 0;
+}
+
+/**
  * The ext record of entry `ct`; when it has none and `create` is set, a zeroed one (no master) is
  * attached. 0 when absent, or when the pool is exhausted.
  */

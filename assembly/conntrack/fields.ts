@@ -3,9 +3,9 @@
 // TCP tracker's flags, and the id, connmark and helper move to the ext record when there is one.
 // Everything outside entries.ts reads and writes them only through here.
 import {
-  CT_FLAGS, CT_ID, CT_STATE, CT_STATUS, CT_STATUS_MASK, CTE_EXT, CX_CT_HELPER, CX_ID, CX_MARK,
+  CT_FLAGS, CT_ID, CT_STATE, CT_STATUS, CT_STATUS_MASK, CX_CT_HELPER, CX_ID, CX_MARK,
 } from '../shared/layout';
-import { extOf } from './entries';
+import { attachedExt, extOf } from './entries';
 
 const TCP_STATE_MASK: u32 = 0xf;
 
@@ -49,14 +49,14 @@ const TCP_STATE_MASK: u32 = 0xf;
 }
 
 /** The conntrack's id (conntrack -L id=, RES_CT_ID). */
-export function idOf(ct: usize): u32 {
-  if ((<u32>load<u8>(ct, CT_FLAGS) & CTE_EXT) != 0) return load<u32>(extOf(ct, false), CX_ID);
-  return load<u32>(ct, CT_ID);
+@inline export function idOf(ct: usize): u32 {
+  const ext = attachedExt(ct);
+  return ext != 0 ? load<u32>(ext, CX_ID) : load<u32>(ct, CT_ID);
 }
 
 /** Connmark (ct->mark): 0 unless an ext record holds one. */
-export function markOf(ct: usize): u32 {
-  const ext = extOf(ct, false);
+@inline export function markOf(ct: usize): u32 {
+  const ext = attachedExt(ct);
   return ext == 0 ? 0 : load<u32>(ext, CX_MARK);
 }
 
@@ -67,8 +67,8 @@ export function setMark(ct: usize, mark: u32): void {
 }
 
 /** HELPER_* assigned to the conntrack. */
-export function helperOf(ct: usize): u8 {
-  const ext = extOf(ct, false);
+@inline export function helperOf(ct: usize): u8 {
+  const ext = attachedExt(ct);
   return ext == 0 ? 0 : load<u8>(ext, CX_CT_HELPER);
 }
 

@@ -25,7 +25,7 @@ export function deleteEntry(ct: usize): void {
 }
 
 /** lookup() that deletes an expired entry instead of returning it. */
-export function findLive(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bool {
+@inline export function findLive(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bool {
   if (!lookup(src, dst, ports, proto, zone)) return false;
   if (!reached(load<u32>(foundEntry, CT_EXPIRES))) return true;
   deleteEntry(foundEntry);

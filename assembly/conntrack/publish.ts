@@ -9,7 +9,7 @@ import {
 } from '../shared/layout';
 import { nowMs } from './clock';
 import { IP_CT_NEW, IP_CT_RELATED, IP_CT_RELATED_REPLY } from './ctinfo';
-import { extOf } from './entries';
+import { attachedExt } from './entries';
 import { markOf, statusOf } from './fields';
 import { isConfirmed } from './lifecycle';
 import { replyDst, replyPorts, replySrc } from './tuple';
@@ -22,7 +22,7 @@ function ctstateOf(ctinfo: i32): u8 {
 
 /** HELPER_* of the master of an expected connection (what `-m helper` tests, §0, §4.7). */
 function masterHelper(ct: usize): u8 {
-  const ext = extOf(ct, false);
+  const ext = attachedExt(ct);
   if (ext == 0) return 0;
   return <u8>(<u32>load<u16>(ext, CX_FLAGS) >> CXF_MASTER_HELPER_SHIFT);
 }

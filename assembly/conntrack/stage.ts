@@ -178,7 +178,7 @@ function ctinfoFound(ct: usize, dir: i32): i32 {
  * The conntrack stage for the packet at `rec` in `hook`; `templateHelper` is what a raw CT
  * --helper gave it. Returns false when conntrack drops the packet (table full).
  */
-export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
+@inline export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
   if (carriesConntrack()) return true;
   const proto = load<u8>(rec, PKT_PROTO);
   const flags = load<u8>(rec, PKT_FLAGS);
@@ -251,6 +251,15 @@ export function conntrackIn(rec: usize, hook: i32, templateHelper: u8): bool {
 /** nat sees a connection's first packet only: one whose conntrack is not confirmed yet (§4.1). */
 export function firstPacketOfConnection(): bool {
   return packetCt != 0 && hasFlag(packetCt, CTE_UNCONFIRMED);
+}
+
+/**
+ * confirm() would do nothing: no conntrack, or a confirmed one without a helper (nearly every
+ * packet after a connection's first). Inlined where the hooks ask, to spare them the call.
+ */
+@inline export function confirmIdle(): bool {
+  const ct = packetCt;
+  return ct == 0 || (helperOf(ct) == 0 && !hasFlag(ct, CTE_UNCONFIRMED));
 }
 
 /**

@@ -113,7 +113,7 @@ export function touchEntry(src: u32, dst: u32, ports: u32, proto: u8): u32 {
  * Finds the conntrack with tuple (src, dst, ports, proto) in `zone` in either direction; sets
  * foundEntry/foundDir and returns whether one was found.
  */
-export function lookup(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bool {
+@inline export function lookup(src: u32, dst: u32, ports: u32, proto: u8, zone: u16): bool {
   const fingerprint = fingerprintOf(src, dst, ports, proto);
   const mask = indexSlots - 1;
   let slot = homeOf(fingerprint);

@@ -6,7 +6,7 @@ import {
   CX_FLAGS, CX_REPLY_DPORT, CX_REPLY_DST, CX_REPLY_SPORT, CX_REPLY_SRC, CX_ZONE, CXF_HAS_ZONE,
   PKT_DPORT, PKT_DST, PKT_FLAGS, PKT_ICMP_CODE, PKT_ICMP_TYPE, PKT_PROTO, PKT_SPORT, PKT_SRC, PF_L4,
 } from '../shared/layout';
-import { extOf } from './entries';
+import { attachedExt } from './entries';
 
 export const PROTO_ICMP: u8 = 1;
 export const PROTO_TCP: u8 = 6;
@@ -79,8 +79,8 @@ export function invertPorts(ports: u32, proto: u8): u32 {
   return (ports << 16) | (ports >>> 16);
 }
 
-function natExt(ct: usize): usize {
-  return (load<u8>(ct, CT_FLAGS) & CTE_NAT) != 0 ? extOf(ct, false) : 0;
+@inline function natExt(ct: usize): usize {
+  return (load<u8>(ct, CT_FLAGS) & CTE_NAT) != 0 ? attachedExt(ct) : 0;
 }
 
 export function replySrc(ct: usize): u32 {
@@ -93,15 +93,15 @@ export function replyDst(ct: usize): u32 {
   return ext != 0 ? load<u32>(ext, CX_REPLY_DST) : load<u32>(ct, CT_ORIG_SRC);
 }
 
-export function replyPorts(ct: usize): u32 {
+@inline export function replyPorts(ct: usize): u32 {
   const ext = natExt(ct);
   if (ext != 0) return (<u32>load<u16>(ext, CX_REPLY_SPORT) << 16) | load<u16>(ext, CX_REPLY_DPORT);
   return invertPorts(origPorts(ct), load<u8>(ct, CT_PROTO));
 }
 
 /** Conntrack zone of an entry (CT --zone), 0 by default. */
-export function zoneOf(ct: usize): u16 {
-  const ext = extOf(ct, false);
+@inline export function zoneOf(ct: usize): u16 {
+  const ext = attachedExt(ct);
   if (ext == 0) return 0;
   return (load<u16>(ext, CX_FLAGS) & CXF_HAS_ZONE) != 0 ? load<u16>(ext, CX_ZONE) : 0;
 }

@@ -11,7 +11,7 @@ import {
   PKT_SIZE, PKT_SRC, PKT_TOS, PKT_TS,
 } from '../shared/layout';
 import { buildDatagram, headerBytes, MAX_DATAGRAM, transportHeaderBytes } from './reassemble';
-import { createQueue, dropQueue, expireQueues, findQueue, slotAddress } from './queues';
+import { createQueue, dropQueue, expireQueues, findQueue, queuesHeld, slotAddress } from './queues';
 import { resetReport, settle } from './report';
 import { allocate, entryAddress } from './ring';
 import { link, place, PLACE_DUPLICATE, PLACE_OVERLAP } from './runs';
@@ -145,6 +145,14 @@ function reassemble(rec: usize, slot: u32): u32 {
  * queued, DFS_DROPPED when defrag dropped it, DFS_REASSEMBLED when it completed its datagram and
  * `rec` now holds that datagram.
  */
+/**
+ * Whether defragPacket has anything to do for the packet at `rec`: it is a fragment, or queues
+ * are held (which its timestamp may expire). Most packets are neither, and skip the call.
+ */
+@inline export function defragConcerns(rec: usize): bool {
+  return (load<u8>(rec, PKT_FLAGS) & PF_MF) != 0 || load<u16>(rec, PKT_FRAGOFF) != 0 || queuesHeld();
+}
+
 export function defragPacket(rec: usize): u32 {
   resetReport();
   expireQueues(load<f64>(rec, PKT_TS));

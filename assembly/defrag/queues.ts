@@ -100,6 +100,11 @@ export function createQueue(src: u32, dst: u32, ipId: u32, proto: u32, user: u32
  * Drops every queue whose timer ran out by packet time `now` (ip_expire: the conntrack defrag
  * users send no ICMP time-exceeded, the fragments are just freed).
  */
+/** Some datagram is being reassembled (a queue holds fragments). */
+@inline export function queuesHeld(): bool {
+  return word(DF_LIVE) != 0;
+}
+
 export function expireQueues(now: f64): void {
   if (word(DF_LIVE) == 0 || now < nextExpiry()) return;
   const high = word(DF_QUEUE_HIGH);

@@ -3,10 +3,10 @@
 import {
   CFG_EVENTS_USED, PKT_CTMARK, PKT_CTSTATE, PKT_MARK, PKT_SIZE, REPLY_SIZE, RES_CTMARK, RES_CTSTATE,
   RES_ENTRY, RES_EVENT_COUNT, RES_EVENT_FIRST, RES_FLAGS, RES_HELPER, RES_HOOK, RES_MARK, RES_PATH,
-  RES_REJECT, RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, DFS_DROPPED, DFS_HELD, DFS_REASSEMBLED,
+  RES_REJECT, RES_ROUTE, RES_SIZE, RES_TABLE, RES_VERDICT, DFS_DROPPED, DFS_NONE, DFS_HELD, DFS_REASSEMBLED,
 } from '../shared/layout';
 import { defragEnabled, loadDefragConfig } from '../defrag/config';
-import { defragPacket } from '../defrag/gather';
+import { defragConcerns, defragPacket } from '../defrag/gather';
 import { resetReport, writeDefragResult } from '../defrag/report';
 import { loadConntrackConfig } from '../conntrack/config';
 import { beginPacket, clearResult, conntrackEnabled, finishPacket } from '../conntrack/stage';
@@ -58,7 +58,7 @@ export function evaluate(cfg: usize, pkts: usize, count: u32, results: usize): u
     const firstEvent = eventsUsed;
     packet.resetPacket(rec, i);
     resetReport();
-    const fragment = defragging ? defragPacket(rec) : 0;
+    const fragment = defragging && defragConcerns(rec) ? defragPacket(rec) : DFS_NONE;
     if (tracking) beginPacket(rec);
     if (fragment == DFS_HELD || fragment == DFS_DROPPED) hooks.stolenByDefrag(rec, fragment == DFS_DROPPED);
     else hooks.walkPacket(rec);

@@ -10,10 +10,10 @@ import {
   V_NOT_FORWARDED, PKT_TTL, V_TTL_EXCEEDED,
 } from '../shared/layout';
 import {
-  carriesConntrack, confirm, conntrackEnabled, conntrackIn, firstPacketOfConnection,
+  carriesConntrack, confirm, confirmIdle, conntrackEnabled, conntrackIn, firstPacketOfConnection,
 } from '../conntrack/stage';
 import { isMulticastAddress, lookupRoute, routeFlags, routeIfname } from '../route/lookup';
-import { configFlags } from './config';
+import { configFlags, hasChain } from './config';
 import * as packet from './packet';
 import { runTable } from './traverse';
 
@@ -75,30 +75,35 @@ function stoppedByConntrack(): void {
   packet.decidedTable = -1;
 }
 
+/** The confirm stage, decided inline when conntrack has nothing to do there. */
+@inline function passesConfirm(): bool {
+  return !conntrackEnabled() || packet.replyAttached || confirmIdle() || confirmStage();
+}
+
+/** `table`'s chain in the current hook let the packet go on (an absent chain always does). */
+@inline function passes(table: i32): bool {
+  return !hasChain(table, packet.hook) || runTable(table);
+}
+
+/** nat's chain in the current hook, for the packets nat sees (natApplies) and nothing else. */
+@inline function passesNat(): bool {
+  return !hasChain(TABLE_NAT, packet.hook) || !natApplies() || runTable(TABLE_NAT);
+}
+
 function runHook(hook: i32): bool {
   lastHook = hook;
   packet.enterHook(hook);
   switch (hook) {
-    case HOOK_PREROUTING: {
-      if (!runTable(TABLE_RAW) || !conntrackStage()) return false;
-      if (!runTable(TABLE_MANGLE)) return false;
-      return !natApplies() || runTable(TABLE_NAT);
-    }
-    case HOOK_INPUT: {
-      if (!runTable(TABLE_MANGLE) || !runTable(TABLE_FILTER) || !runTable(TABLE_SECURITY)) return false;
-      if (natApplies() && !runTable(TABLE_NAT)) return false;
-      return confirmStage();
-    }
+    case HOOK_PREROUTING:
+      return passes(TABLE_RAW) && conntrackStage() && passes(TABLE_MANGLE) && passesNat();
+    case HOOK_INPUT:
+      return passes(TABLE_MANGLE) && passes(TABLE_FILTER) && passes(TABLE_SECURITY) && passesNat() && passesConfirm();
     case HOOK_FORWARD:
-      return runTable(TABLE_MANGLE) && runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
-    case HOOK_OUTPUT: {
-      if (!runTable(TABLE_RAW) || !conntrackStage()) return false;
-      if (!runTable(TABLE_MANGLE)) return false;
-      if (natApplies() && !runTable(TABLE_NAT)) return false;
-      return runTable(TABLE_FILTER) && runTable(TABLE_SECURITY);
-    }
+      return passes(TABLE_MANGLE) && passes(TABLE_FILTER) && passes(TABLE_SECURITY);
+    case HOOK_OUTPUT:
+      return passes(TABLE_RAW) && conntrackStage() && passes(TABLE_MANGLE) && passesNat() && passes(TABLE_FILTER) && passes(TABLE_SECURITY);
     default: // HOOK_POSTROUTING
-      return runTable(TABLE_MANGLE) && (!natApplies() || runTable(TABLE_NAT)) && confirmStage();
+      return passes(TABLE_MANGLE) && passesNat() && passesConfirm();
   }
 }
 

@@ -50,7 +50,7 @@ function parseRawIp(p: usize, captured: u32, onWire: u32, onlyVersion: u32): voi
   frame.setNetwork(version == 4 ? frame.ETHERTYPE_IPV4 : frame.ETHERTYPE_IPV6, p, captured, onWire);
 }
 
-function parseLink(linkType: u32, p: usize, captured: u32, onWire: u32): void {
+@inline function parseLink(linkType: u32, p: usize, captured: u32, onWire: u32): void {
   if (linkType == LINKTYPE_ETHERNET) parseEthernet(p, captured, onWire);
   else if (linkType == LINKTYPE_LINUX_SLL) parseSll(p, captured, onWire);
   else if (linkType == LINKTYPE_LINUX_SLL2) parseSll2(p, captured, onWire);

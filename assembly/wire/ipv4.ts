@@ -7,7 +7,7 @@ import {
   FR_IP_VERSION, FR_NONE, FS_IPV4, FS_MALFORMED, FS_TRUNCATED,
 } from './abi';
 import { be16, be32 } from './bytes';
-import { sumBytes, sumIsValid } from './checksum';
+import { sumIpHeader, sumIsValid } from './checksum';
 
 export const MIN_HEADER: u32 = 20;
 export const UNKNOWN_WIRE_LENGTH: u32 = 0xffffffff;
@@ -69,7 +69,7 @@ export function parseIpv4(p: usize, captured: u32, onWire: u32, checkHeaderSum: 
   if (hlen < MIN_HEADER) return refuse(FS_MALFORMED, FR_IP_HEADER_LENGTH, hlen);
   if (captured < hlen) return refuse(FS_TRUNCATED, FR_IP_HEADER_CUT, captured);
   headerSumUnset = false;
-  if (checkHeaderSum && !sumIsValid(sumBytes(p, hlen))) {
+  if (checkHeaderSum && !sumIsValid(sumIpHeader(p, hlen))) {
     // A zero field is a checksum the capturing host left to its NIC (offload): the packet on the
     // wire had a good one. Any other wrong value makes ip_rcv drop the packet.
     const field = be16(p + 10);

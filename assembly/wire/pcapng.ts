@@ -177,7 +177,7 @@ function timestamp(entry: usize, high: u32, low: u32): f64 {
   return <f64>seconds + <f64>(ticks - seconds * units) / <f64>units + shift;
 }
 
-function readEnhancedPacket(body: usize, bodyLength: u32, offset: f64): u32 {
+@inline function readEnhancedPacket(body: usize, bodyLength: u32, offset: f64): u32 {
   if (bodyLength < EPB_BODY) return context.fail(WE_BLOCK_BODY, BLOCK_EPB, offset);
   const id = file32(body);
   if (id >= ifaceCount()) return context.fail(WE_NO_INTERFACE, id, offset);

@@ -45,7 +45,7 @@ function resetTcp(): void {
  * false for a fragment (lengths and checksum then cover the reassembled datagram). `pseudo` is
  * the pseudo-header sum for the checksum.
  */
-export function parseTcp(p: usize, length: u32, captured: u32, whole: bool, pseudo: u32): void {
+@inline export function parseTcp(p: usize, length: u32, captured: u32, whole: bool, pseudo: u32): void {
   resetTcp();
   l4.setHeaderLength(MIN_HEADER);
   if (captured < MIN_HEADER) {
@@ -74,7 +74,7 @@ export function parseTcp(p: usize, length: u32, captured: u32, whole: bool, pseu
 }
 
 /** Window scale and SACK-permitted, read the way conntrack's tcp_options() reads them. */
-function readHandshakeOptions(): void {
+@inline function readHandshakeOptions(): void {
   let i: u32 = 0;
   while (i < optionsLength) {
     const kind = <u32>load<u8>(options + i);
@@ -97,7 +97,7 @@ function readHandshakeOptions(): void {
  * kernel's --tcp-option walk meets: it steps over EOL and NOP one byte at a time and over other
  * options by their length byte (0 counting as 1), without stopping at EOL.
  */
-export function markOptionKinds(bitmap: usize): void {
+@inline export function markOptionKinds(bitmap: usize): void {
   let i: u32 = 0;
   while (i < optionsLength) {
     const kind = <u32>load<u8>(options + i);

@@ -9,7 +9,7 @@ import {
 import { ctFlags, timeoutMs } from '../clock';
 import * as core from '../core';
 import { DIR_ORIGINAL, IP_CT_ESTABLISHED, IP_CT_ESTABLISHED_REPLY } from '../ctinfo';
-import { extOf } from '../entries';
+import { attachedExt, extOf } from '../entries';
 import { expectRegister } from '../expect';
 import { helperOf } from '../fields';
 import { PROTO_TCP, replyDst, replySrc } from '../tuple';
@@ -80,7 +80,7 @@ export function ftpHelp(ct: usize, rec: usize, dir: i32, ctinfo: i32): bool {
   let accepted = true;
   // Without sequence numbers (PF2_NO_SEQ) line starts cannot be known: every segment is taken as
   // starting a line, like the kernel's pickup flag for conntracks injected from userspace.
-  const aligned = (load<u8>(rec, PKT_FLAGS2) & PF2_NO_SEQ) != 0 || startsLine(extOf(ct, false), dir, seq);
+  const aligned = (load<u8>(rec, PKT_FLAGS2) & PF2_NO_SEQ) != 0 || startsLine(attachedExt(ct), dir, seq);
   if (aligned) {
     const found = findFtpArgument(data, len, dir == DIR_ORIGINAL, sourceOf(ct, dir));
     // These drops leave the line bookkeeping as it was (the kernel's "goto out").

@@ -26,7 +26,7 @@ export let hasWindowScale: bool = false;
 export let windowScale: u8 = 0;
 export let sackPermitted: bool = false;
 
-export function readSegment(rec: usize): void {
+@inline export function readSegment(rec: usize): void {
   flags = load<u8>(rec, PKT_TCPFLAGS);
   cls = packetClass(flags);
   seq = load<u32>(rec, PKT_SEQ);

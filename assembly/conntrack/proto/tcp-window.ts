@@ -77,7 +77,7 @@ function judged(ct: usize, sender: i32, outcome: i32, why: u32): i32 {
 }
 
 /** Judges the current segment against the windows of `ct` in state `state`, updating them. */
-export function inWindow(ct: usize, dir: i32, state: u8): i32 {
+@inline export function inWindow(ct: usize, dir: i32, state: u8): i32 {
   const sender = dir;
   const receiver = dir ^ 1;
   let seq = seg.seq;
@@ -148,7 +148,7 @@ export function inWindow(ct: usize, dir: i32, state: u8): i32 {
   return WINDOW_ACCEPT;
 }
 
-function updateWindows(ct: usize, sender: i32, seq: u32, ack: u32, end: u32, win: u32, ackFlag: bool): void {
+@inline function updateWindows(ct: usize, sender: i32, seq: u32, ack: u32, end: u32, win: u32, ackFlag: bool): void {
   const receiver = sender ^ 1;
   if (tdMaxWin(ct, sender) < win) setTdMaxWin(ct, sender, win);
   if (after(end, tdEnd(ct, sender))) {

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compactTransferables } from '../engine/compact.js';
 import { Engine } from '../engine/engine.js';
 import { parseRuleset } from '../ruleset/load.js';
+import { runCaptureShard, type ShardChunkMessage } from './shard-capture-job.js';
 import { flattenCounters } from './shard-merge.js';
 import type { ShardRequest, ShardResponse, ShardWorkerData } from './shard.js';
 
@@ -23,6 +24,14 @@ async function main(): Promise<void> {
   };
   port.postMessage({ id: 0, ok: true, value: { warnings: engine.warnings, modes: engine.conntrackModes(), conntrack: engine.conntrackEnabled, labels: engine.compactLabels } } satisfies ShardResponse);
   port.on('message', (req: ShardRequest) => {
+    if (req.kind === 'capture') {
+      const send = (chunk: ShardChunkMessage) => port.postMessage({ id: req.id, chunk } satisfies ShardResponse, [chunk.bytes.buffer as ArrayBuffer, chunk.segments.buffer as ArrayBuffer]);
+      runCaptureShard(engine, req, send).then(
+        (value) => port.postMessage({ id: req.id, ok: true, value } satisfies ShardResponse),
+        (err: Error) => port.postMessage({ id: req.id, ok: false, message: err.message } satisfies ShardResponse),
+      );
+      return;
+    }
     try {
       let value: unknown;
       let transfer: ArrayBuffer[] = [];

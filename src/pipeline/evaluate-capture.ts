@@ -55,28 +55,64 @@ export async function* evaluateCapture(
 ): AsyncGenerator<EvaluatedChunk> {
   const evaluator = new BatchEvaluator(engine, writer);
   let records = 0;
-  const evaluate = function* (batches: Iterable<InPlaceBatch>): Generator<EvaluatedChunk> {
-    for (const batch of batches) {
-      writer.begin();
-      evaluator.run(batch);
-      records += batch.frameCount;
-      yield { output: writer.take(), records, inputOffset: inPlaceInputEnd(batch) };
-    }
-  };
+  for await (const batch of inPlaceBatches(parser, bytes, opts)) {
+    writer.begin();
+    evaluator.run(batch);
+    records += batch.frameCount;
+    yield { output: writer.take(), records, inputOffset: inPlaceInputEnd(batch) };
+  }
+}
+
+/**
+ * The capture's batches as `parser` leaves them in its instance, in input order; each is valid
+ * until the next is asked for. The next input is read only when the batches read so far are used.
+ */
+export async function* inPlaceBatches(parser: CaptureParser, bytes: CaptureBytes, opts: EvaluateCaptureOptions = {}): AsyncGenerator<InPlaceBatch> {
   if ('readInto' in bytes) {
     const readSize = Math.max(1, Math.floor(opts.readSize ?? DEFAULT_READ));
-    if (bytes.head?.length) yield* evaluate(parser.feedInPlace(bytes.head));
+    if (bytes.head?.length) yield* parser.feedInPlace(bytes.head);
     for (;;) {
       const space = parser.writable(readSize);
       if (space.length === 0) throw new Error('capture parser: no room in the input buffer');
       const n = await bytes.readInto(space);
       if (n === 0) break;
-      yield* evaluate(parser.commitInPlace(n));
+      yield* parser.commitInPlace(n);
     }
   } else {
-    for await (const chunk of bytes) yield* evaluate(parser.feedInPlace(chunk));
+    for await (const chunk of bytes) yield* parser.feedInPlace(chunk);
   }
-  yield* evaluate(parser.endInPlace());
+  yield* parser.endInPlace();
+}
+
+/**
+ * The frames of a batch that have no packet record, in order (index in the batch); checks that
+ * the other frames' records come in frame order, as evaluation and numbering assume.
+ */
+export class FrameGaps {
+  frames = new Int32Array(256);
+  count = 0;
+
+  scan(batch: InPlaceBatch): void {
+    this.count = 0;
+    const view = new DataView(batch.memory.buffer);
+    // a frame without a packet record is a gap; when every frame has one there are none to find
+    for (let j = 0; batch.count !== batch.frameCount && j < batch.frameCount; j++) {
+      const record = recordOfFrame(batch, view, j);
+      if (record < 0) this.add(j);
+      // Records are written in frame order: a frame's record is the count of evaluated frames before it.
+      else if (record !== j - this.count) throw new Error(`capture batch: frame ${batch.firstFrame + j + 1} names packet record ${record}, not ${j - this.count}`);
+    }
+    if (batch.frameCount - this.count !== batch.count) throw new Error(`capture batch: ${batch.count} packet records for ${batch.frameCount - this.count} evaluated frames`);
+  }
+
+  private add(frame: number): void {
+    if (this.count === this.frames.length) {
+      const grown = new Int32Array(this.frames.length * 2);
+      grown.set(this.frames);
+      this.frames = grown;
+    }
+    this.frames[this.count++] = frame;
+  }
 }
 
 /**
@@ -85,9 +121,7 @@ export async function* evaluateCapture(
  * records the writer gets in their place between the runs.
  */
 class BatchEvaluator {
-  /** Frames of the batch (index in the batch) that have no packet record, in order. */
-  private gaps = new Int32Array(256);
-  private gapCount = 0;
+  private readonly gaps = new FrameGaps();
   /** The next gap not written yet. */
   private nextGap = 0;
   /** Packet records of the batch handed to the writer so far. */
@@ -104,18 +138,9 @@ class BatchEvaluator {
 
   run(batch: InPlaceBatch): void {
     this.batch = batch;
-    this.gapCount = 0;
     this.nextGap = 0;
     this.done = 0;
-    const view = new DataView(batch.memory.buffer);
-    // a frame without a packet record is a gap; when every frame has one there are none to find
-    for (let j = 0; batch.count !== batch.frameCount && j < batch.frameCount; j++) {
-      const record = recordOfFrame(batch, view, j);
-      if (record < 0) this.addGap(j);
-      // Records are written in frame order: a frame's record is the count of evaluated frames before it.
-      else if (record !== j - this.gapCount) throw new Error(`capture batch: frame ${batch.firstFrame + j + 1} names packet record ${record}, not ${j - this.gapCount}`);
-    }
-    if (batch.frameCount - this.gapCount !== batch.count) throw new Error(`capture batch: ${batch.count} packet records for ${batch.frameCount - this.gapCount} evaluated frames`);
+    this.gaps.scan(batch);
     if (batch.count > 0) this.engine.evaluateInPlace(batch.records, batch.count, this.sink);
     this.writeGaps(batch.count);
     this.batch = undefined;
@@ -123,10 +148,11 @@ class BatchEvaluator {
 
   private completed(view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number): void {
     const first = this.batch!.firstFrame + 1;
+    const gaps = this.gaps;
     for (let k = 0; k < count; ) {
       this.writeGaps(this.done);
       // Packet records before the next gap; at least one, as the gaps before `done` are written.
-      const room = this.nextGap < this.gapCount ? this.gaps[this.nextGap] - this.nextGap - this.done : count;
+      const room = this.nextGap < gaps.count ? gaps.frames[this.nextGap] - this.nextGap - this.done : count;
       const n = Math.min(count - k, room);
       this.writer.packets(view, bytes, res + k * RES_SIZE, pkt + k * PKT_SIZE, reply + k * REPLY_SIZE, n, events, first + this.done + this.nextGap);
       k += n;
@@ -137,18 +163,10 @@ class BatchEvaluator {
   /** The records of the frames without a packet record that come before packet record `record`. */
   private writeGaps(record: number): void {
     const batch = this.batch!;
-    while (this.nextGap < this.gapCount && this.gaps[this.nextGap] - this.nextGap <= record) {
-      const j = this.gaps[this.nextGap++];
+    const gaps = this.gaps;
+    while (this.nextGap < gaps.count && gaps.frames[this.nextGap] - this.nextGap <= record) {
+      const j = gaps.frames[this.nextGap++];
       this.writer.record(frameRecord(batch.firstFrame + j + 1, inPlaceFrameInfo(batch, j)));
     }
-  }
-
-  private addGap(frame: number): void {
-    if (this.gapCount === this.gaps.length) {
-      const grown = new Int32Array(this.gaps.length * 2);
-      grown.set(this.gaps);
-      this.gaps = grown;
-    }
-    this.gaps[this.gapCount++] = frame;
   }
 }

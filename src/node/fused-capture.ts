@@ -6,7 +6,7 @@ import { CaptureParser } from '../capture/parser.js';
 import type { Engine } from '../engine/engine.js';
 import type { EvaluatedRecordWriter } from '../output/record-writer.js';
 import { evaluateCapture, type CaptureBytes, type EvaluateCaptureOptions, type EvaluatedChunk } from '../pipeline/evaluate-capture.js';
-import { evaluateCaptureShard, type SegmentWriter, type ShardChunk, type ShardOf } from '../pipeline/evaluate-shard.js';
+import { evaluateCaptureShard, type FirstFrames, type SegmentWriter, type ShardChunk, type ShardOf } from '../pipeline/evaluate-shard.js';
 import { namedCaptureError } from './capture-file.js';
 import type { CaptureInput } from './inputs.js';
 import { readInto } from './source.js';
@@ -20,8 +20,8 @@ export function classifyCaptureInPlace(engine: Engine, input: CaptureInput, writ
 }
 
 /** One shard's chunks of the capture (every shard reads it all), one per parser batch; closes the input. */
-export function classifyCaptureShard(engine: Engine, input: CaptureInput, out: SegmentWriter, of: ShardOf): AsyncGenerator<ShardChunk> {
-  return onCapture(engine, input, (parser, bytes, opts) => evaluateCaptureShard(engine, parser, bytes, out, of, opts));
+export function classifyCaptureShard(engine: Engine, input: CaptureInput, out: SegmentWriter, of: ShardOf, firstFrames: FirstFrames): AsyncGenerator<ShardChunk> {
+  return onCapture(engine, input, (parser, bytes, opts) => evaluateCaptureShard(engine, parser, bytes, out, of, firstFrames, opts));
 }
 
 type CaptureRun<T> = (parser: CaptureParser, bytes: CaptureBytes, opts: EvaluateCaptureOptions) => AsyncGenerator<T>;

@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { CoreRecordWriter } from '../output/core-writer.js';
 import type { RecordFormat } from '../output/encode.js';
 import { parseOnly } from '../output/only.js';
-import { SegmentWriter, type ShardChunk } from '../pipeline/evaluate-shard.js';
+import { FirstFrames, SegmentWriter, type ShardChunk } from '../pipeline/evaluate-shard.js';
 import { classifyCaptureShard } from './fused-capture.js';
 import { openInput } from './inputs.js';
 import { ShardTally, type SummaryPart } from './shard-tally.js';
@@ -51,12 +51,12 @@ export async function runCaptureShard(engine: Engine, job: CaptureShardJob, send
   if (input.kind !== 'capture') {
     throw new Error(`${job.path}: read as ${input.format} by a shard, not as a capture`);
   }
-  let segments: SegmentWriter | undefined;
-  const tally = new ShardTally(() => segments!.segmentFrame);
+  const firstFrames = new FirstFrames();
+  const tally = new ShardTally(firstFrames);
   const writer = new CoreRecordWriter(engine, job.format, { tally, only: job.only !== undefined ? parseOnly(job.only) : undefined });
-  segments = new SegmentWriter(writer, job.format);
+  const segments = new SegmentWriter(writer, job.format);
   let noticesSent = 0;
-  const chunks = classifyCaptureShard(engine, input, segments, { shard: job.shard, shards: job.shards });
+  const chunks = classifyCaptureShard(engine, input, segments, { shard: job.shard, shards: job.shards }, firstFrames);
   for await (const chunk of chunks) {
     if (!waitForRoom(control, chunk.batch, job.window)) break;
     send({ ...chunk, notices: engine.notices.slice(noticesSent) });

@@ -5,7 +5,7 @@
 // record (not evaluated, unparsed) belong to shard 0. Each batch comes out as the shard's record
 // bytes in frame order, cut into segments — maximal runs of consecutive frames the shard owns —
 // so that whoever merges the shards copies whole segments in input order (mergeShardChunks).
-import { PKT_SIZE, REPLY_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
+import { PKT_SIZE, REPLY_SIZE, RES_CTSTATE, RES_SIZE, RES_VERDICT } from '../../assembly/shared/layout.js';
 import { inPlaceFrameInfo, inPlaceInputEnd, type InPlaceBatch } from '../capture/in-place.js';
 import type { CaptureParser } from '../capture/parser.js';
 import type { Engine, PacketSink } from '../engine/engine.js';
@@ -46,7 +46,8 @@ const FRAME_TABLE = 65536;
 
 /**
  * The shard's chunks of the capture, one per parser batch, in input order. `parser` must be
- * onEngine(engine), and `out` cut what a writer into the same engine writes (CoreRecordWriter).
+ * onEngine(engine), and `out` cut what a writer into the same engine writes (CoreRecordWriter);
+ * `firstFrames` learns where each verdict and ctstate first appeared.
  */
 export async function* evaluateCaptureShard(
   engine: ShardEngine,
@@ -54,54 +55,44 @@ export async function* evaluateCaptureShard(
   bytes: CaptureBytes,
   out: SegmentWriter,
   of: ShardOf,
+  firstFrames: FirstFrames,
   opts: EvaluateCaptureOptions = {},
 ): AsyncGenerator<ShardChunk> {
   if (!Number.isInteger(of.shards) || of.shards < 1 || !Number.isInteger(of.shard) || of.shard < 0 || of.shard >= of.shards) {
     throw new RangeError(`shard ${of.shard} of ${of.shards}`);
   }
-  const evaluator = new ShardBatchEvaluator(engine, out, of);
+  const evaluator = new ShardBatchEvaluator(engine, out, of, firstFrames);
   let index = 0;
   for await (const batch of inPlaceBatches(parser, bytes, opts)) yield evaluator.run(batch, index++);
 }
 
+/** A record writer that says how many bytes it wrote since its last take() (CoreRecordWriter). */
+export type SegmentableWriter = EvaluatedRecordWriter & { readonly pendingBytes: number };
+
 /**
- * Cuts what a record writer writes into segments of consecutive frames (take() at each segment's
- * end) and gathers a batch's segments into one buffer.
+ * Cuts a batch's output into segments of consecutive frames: the writer writes the whole batch as
+ * one chunk, and each segment's length is read off its byte count as the segment closes.
  */
 export class SegmentWriter {
-  private bytes = new Uint8Array(1 << 16);
-  private length = 0;
   private segments = new Uint32Array(3 * 256);
   private segmentCount = 0;
   /** The open segment's frames: [start, end) in the batch; empty when start === end. */
   private start = 0;
   private end = 0;
-  private writtenAtStart = 0;
-  private writtenInBatch = 0;
-  private batchFirstFrame = 0;
+  private bytesAtStart = 0;
+  private writtenAtBegin = 0;
 
   constructor(
-    readonly writer: EvaluatedRecordWriter,
+    readonly writer: SegmentableWriter,
     private readonly format: RecordFormat,
   ) {}
 
-  /** Starts the batch whose first frame is frame `firstFrame` of the capture (from 0). */
-  begin(firstFrame: number): void {
-    this.batchFirstFrame = firstFrame;
+  begin(): void {
     this.writer.begin();
-    this.length = 0;
     this.segmentCount = 0;
     this.start = this.end = 0;
-    this.writtenInBatch = 0;
-    this.writtenAtStart = this.writer.written;
-  }
-
-  /**
-   * The first frame (index in the capture) of the segment being written: what the writer tallies
-   * now belongs to it (take() at a segment's end folds the writer's tally).
-   */
-  get segmentFrame(): number {
-    return this.batchFirstFrame + this.start;
+    this.bytesAtStart = 0;
+    this.writtenAtBegin = this.writer.written;
   }
 
   /** The records of frames [frame, frame + frames) of the batch come next (call before writing them). */
@@ -113,32 +104,20 @@ export class SegmentWriter {
     this.end = frame + frames;
   }
 
-  /** The batch's bytes and segments (copies the caller owns). */
+  /** The batch's bytes (msgpack: without the array header), segments and records written, as copies the caller owns. */
   finish(): { bytes: Uint8Array; segments: Uint32Array; written: number } {
     this.close();
-    return { bytes: this.bytes.slice(0, this.length), segments: this.segments.slice(0, 3 * this.segmentCount), written: this.writtenInBatch };
+    const written = this.writer.written - this.writtenAtBegin;
+    const taken = this.writer.take();
+    const chunk = typeof taken === 'string' ? new TextEncoder().encode(taken) : taken;
+    const header = written > 0 && this.format === 'msgpack' ? msgpackArrayHeaderLength(written) : 0;
+    if (chunk.length - header !== this.bytesAtStart) throw new Error(`record writer: ${chunk.length - header} bytes in the chunk, ${this.bytesAtStart} in its segments`);
+    return { bytes: chunk.slice(header), segments: this.segments.slice(0, 3 * this.segmentCount), written };
   }
 
   private close(): void {
     if (this.start === this.end) return;
-    const written = this.writer.written - this.writtenAtStart;
-    const taken = this.writer.take();
-    const chunk = typeof taken === 'string' ? new TextEncoder().encode(taken) : taken;
-    const records = written === 0 ? chunk : chunk.subarray(this.format === 'msgpack' ? msgpackArrayHeaderLength(written) : 0);
-    this.append(records);
-    this.writtenAtStart += written;
-    this.writtenInBatch += written;
-    this.start = this.end;
-  }
-
-  private append(records: Uint8Array): void {
-    if (this.length + records.length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.length + records.length, 2 * this.bytes.length));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
-    this.bytes.set(records, this.length);
-    this.length += records.length;
+    const bytes = this.writer.pendingBytes;
     if (3 * (this.segmentCount + 1) > this.segments.length) {
       const grown = new Uint32Array(2 * this.segments.length);
       grown.set(this.segments);
@@ -147,7 +126,30 @@ export class SegmentWriter {
     const at = 3 * this.segmentCount++;
     this.segments[at] = this.start;
     this.segments[at + 1] = this.end - this.start;
-    this.segments[at + 2] = records.length;
+    this.segments[at + 2] = bytes - this.bytesAtStart;
+    this.bytesAtStart = bytes;
+    this.start = this.end;
+  }
+}
+
+/**
+ * The first frame (index in the capture) at which each verdict and each ctstate code appeared in
+ * the shard's evaluated packets, read off their results: the summary lists them in the order of
+ * first appearance, which the shards' bulk tallies (Summary.addCounts) do not carry.
+ */
+export class FirstFrames {
+  readonly verdict = new Float64Array(256).fill(Infinity);
+  readonly ctstate = new Float64Array(256).fill(Infinity);
+
+  /** `count` results at `res` (RES_SIZE apart), of the packets of frames firstFrame + frameOf[from + k]. */
+  note(bytes: Uint8Array, res: number, count: number, frameOf: Uint32Array, from: number, firstFrame: number): void {
+    for (let k = 0; k < count; k++) {
+      const r = res + k * RES_SIZE;
+      const verdict = bytes[r + RES_VERDICT];
+      const ctstate = bytes[r + RES_CTSTATE];
+      if (this.verdict[verdict] === Infinity) this.verdict[verdict] = firstFrame + frameOf[from + k];
+      if (this.ctstate[ctstate] === Infinity) this.ctstate[ctstate] = firstFrame + frameOf[from + k];
+    }
   }
 }
 
@@ -174,6 +176,7 @@ class ShardBatchEvaluator {
     private readonly engine: ShardEngine,
     private readonly out: SegmentWriter,
     private readonly of: ShardOf,
+    private readonly firstFrames: FirstFrames,
   ) {
     this.core = shardExportsOf(engine.coreExports);
     this.frameTable = engine.reserve(4 * this.frameTableSize);
@@ -184,7 +187,7 @@ class ShardBatchEvaluator {
     this.batch = batch;
     this.done = 0;
     this.nextGap = 0;
-    this.out.begin(batch.firstFrame);
+    this.out.begin();
     // shard 0 writes the frames without a packet record, so it alone needs to know them
     if (this.of.shard === 0) this.gaps.scan(batch);
     if (batch.frameCount > this.frameTableSize) {
@@ -204,6 +207,7 @@ class ShardBatchEvaluator {
     if (this.frameOf.buffer !== view.buffer) this.frameOf = new Uint32Array(view.buffer, this.frameTable, this.frameOf.length);
     const frameOf = this.frameOf;
     const first = this.batch!.firstFrame + 1;
+    this.firstFrames.note(bytes, res, count, frameOf, this.done, first - 1);
     for (let k = 0; k < count; ) {
       const frame = frameOf[this.done];
       this.writeGapsBefore(frame);

@@ -6,7 +6,8 @@
 // packets meet the same engine in the same order, so records, counters and conntrack tables are
 // those of that path.
 import type { RecordFormat } from '../output/encode.js';
-import { mergeShardChunks } from '../pipeline/merge-shards.js';
+import { MessageChannel } from 'node:worker_threads';
+import { ShardMerger } from '../pipeline/merge-shards.js';
 import { CONTROL_MERGED, CONTROL_SLOTS, CONTROL_STOP, type CaptureShardResult, type ShardChunkMessage } from './shard-capture-job.js';
 import type { ShardPool } from './shard.js';
 import { mergeSummaryParts } from './shard-tally.js';
@@ -25,7 +26,7 @@ export interface ShardedCaptureOptions {
 
 /** One merged batch. */
 export interface MergedChunk {
-  /** The batch's output bytes (empty when --only kept no record of it); the caller's to keep. */
+  /** The batch's output bytes (empty when --only kept no record of it); valid until the next chunk is asked for. */
   output: Uint8Array;
   /** Records so far (one per frame of the capture). */
   records: number;
@@ -51,7 +52,12 @@ export class ShardedCaptureRun {
     const queues = Array.from({ length: shards }, () => new ChunkQueue());
     const { path, format, only, inInterface } = this.options;
     const window = Math.max(1, Math.floor(this.options.window ?? DEFAULT_WINDOW));
-    const requests = queues.map((_, shard) => ({ kind: 'capture' as const, path, format, only, inInterface, shard, shards, control, window }));
+    const channels = queues.map(() => new MessageChannel());
+    const requests = channels.map(({ port2: recycled }, shard) => ({
+      body: { kind: 'capture' as const, path, format, only, inInterface, shard, shards, control, window, recycled },
+      transfer: [recycled],
+    }));
+    const merger = new ShardMerger(format);
     const answers = this.pool.stream<CaptureShardResult>(requests, (shard, chunk) => queues[shard].push(chunk as ShardChunkMessage));
     answers.forEach((answer, shard) => answer.then(() => queues[shard].end(), (err: Error) => queues[shard].fail(err)));
     const said = new Set<string>();
@@ -69,7 +75,8 @@ export class ShardedCaptureRun {
           say(notice);
         }
         records += whole[0].frameCount;
-        yield { output: mergeShardChunks(whole, format), records, inputOffset: whole[0].inputOffset };
+        yield { output: merger.merge(whole), records, inputOffset: whole[0].inputOffset };
+        whole.forEach((chunk, shard) => channels[shard].port1.postMessage(chunk.bytes.buffer, [chunk.bytes.buffer as ArrayBuffer]));
         Atomics.store(slots, CONTROL_MERGED, batch + 1);
         Atomics.notify(slots, CONTROL_MERGED);
       }
@@ -78,6 +85,7 @@ export class ShardedCaptureRun {
       Atomics.store(slots, CONTROL_STOP, 1);
       Atomics.notify(slots, CONTROL_MERGED);
       const settled = await Promise.allSettled(answers);
+      for (const { port1 } of channels) port1.close();
       if (settled.every((s) => s.status === 'fulfilled')) this.results = settled.map((s) => (s as PromiseFulfilledResult<CaptureShardResult>).value);
     }
   }

@@ -3,6 +3,7 @@
 // sends each batch's record bytes to the main thread as it goes — never more than `window`
 // batches ahead of what the main thread has merged (so memory stays bounded when the output is
 // slow) and stopping when the main thread says so.
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Engine } from '../engine/engine.js';
 import { CoreRecordWriter } from '../output/core-writer.js';
 import type { RecordFormat } from '../output/encode.js';
@@ -26,6 +27,8 @@ export interface CaptureShardJob {
   control: SharedArrayBuffer;
   /** Batches a shard may send ahead of the main thread. */
   window: number;
+  /** Where the main thread hands back the buffers of merged batches, for reuse (fresh ones cost page faults and GC). */
+  recycled: MessagePort;
 }
 
 /** Slots of the control block: batches the main thread has merged; 1 when the shards should stop. */
@@ -57,12 +60,35 @@ export async function runCaptureShard(engine: Engine, job: CaptureShardJob, send
   const segments = new SegmentWriter(writer, job.format);
   let noticesSent = 0;
   const chunks = classifyCaptureShard(engine, input, segments, { shard: job.shard, shards: job.shards }, firstFrames);
-  for await (const chunk of chunks) {
-    if (!waitForRoom(control, chunk.batch, job.window)) break;
-    send({ ...chunk, notices: engine.notices.slice(noticesSent) });
-    noticesSent = engine.notices.length;
+  const buffers = new BufferPool(job.recycled);
+  try {
+    for await (const chunk of chunks) {
+      if (!waitForRoom(control, chunk.batch, job.window)) break;
+      const bytes = buffers.take(chunk.bytes.length);
+      bytes.set(chunk.bytes);
+      send({ ...chunk, bytes, notices: engine.notices.slice(noticesSent) });
+      noticesSent = engine.notices.length;
+    }
+  } finally {
+    job.recycled.close();
   }
   return { summary: tally.part(writer.written), warnings: input.warnings };
+}
+
+/** Buffers for the batches sent, taken from those the main thread handed back when one is big enough. */
+class BufferPool {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly recycled: MessagePort) {}
+
+  /** A view of `length` bytes over a buffer of its own (to transfer). */
+  take(length: number): Uint8Array {
+    // the worker's event loop is busy with the run: handed-back buffers are read off the port here
+    for (let got = receiveMessageOnPort(this.recycled); got; got = receiveMessageOnPort(this.recycled)) this.free.push(got.message as ArrayBuffer);
+    const fit = this.free.findIndex((buffer) => buffer.byteLength >= length);
+    const buffer = fit >= 0 ? this.free.splice(fit, 1)[0] : new ArrayBuffer(Math.max(length + (length >> 2), 1 << 16));
+    return new Uint8Array(buffer, 0, length);
+  }
 }
 
 /** Blocks until batch `batch` is less than `window` ahead of the merged ones; false when told to stop. */

@@ -5,7 +5,7 @@
 // conntrack table. Each worker owns an Engine; the main thread parses the input, splits each
 // batch of packet records by shard, and puts the results back in input order. Counters are summed
 // exactly (shard-merge.ts); what cannot be exact across shards is listed by shardingCaveats().
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import {
   PF2_INNER, PKT_DST, PKT_FLAGS2, PKT_ICMP_TYPE, PKT_INNER_DST, PKT_INNER_SRC, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR,
   PKT_PROTO, PKT_SIZE, PKT_SRC,
@@ -145,7 +145,7 @@ class ShardWorker {
   }
 
   /** Sends `req`; its answer resolves the promise, and chunks sent before it go to `takeChunk`. */
-  request<T>(req: RequestBody, transfer: ArrayBuffer[] = [], takeChunk?: (chunk: unknown) => void): Promise<T> {
+  request<T>(req: RequestBody, transfer: Transferable[] = [], takeChunk?: (chunk: unknown) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -281,9 +281,9 @@ export class ShardPool {
    * Sends shard s the request `requests[s]`, whose chunks go to `takeChunk(s, chunk)` as they come;
    * each promise is shard s's answer.
    */
-  stream<T>(requests: readonly RequestBody[], takeChunk: (shard: number, chunk: unknown) => void): Promise<T>[] {
+  stream<T>(requests: readonly { body: RequestBody; transfer?: Transferable[] }[], takeChunk: (shard: number, chunk: unknown) => void): Promise<T>[] {
     if (requests.length !== this.workers.length) throw new Error(`${requests.length} requests for ${this.workers.length} shards`);
-    return requests.map((req, s) => this.workers[s].request<T>(req, [], (chunk) => takeChunk(s, chunk)));
+    return requests.map((req, s) => this.workers[s].request<T>(req.body, req.transfer, (chunk) => takeChunk(s, chunk)));
   }
 
   /** A copy of `ruleset` with every shard's rule and policy counters added up. */

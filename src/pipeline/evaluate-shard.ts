@@ -28,7 +28,10 @@ export interface ShardChunk {
   /** Index in the capture of the batch's first frame, and its frames. */
   firstFrame: number;
   frameCount: number;
-  /** The records of the shard's frames, in frame order, after --only; msgpack: without the array header. */
+  /**
+   * The records of the shard's frames, in frame order, after --only; msgpack: without the array
+   * header. A view of the core's memory, valid until the next chunk is asked for: copy it to keep it.
+   */
   bytes: Uint8Array;
   /** Per segment, three u32: its first frame (index in the batch), its frames, its bytes. */
   segments: Uint32Array;
@@ -104,7 +107,10 @@ export class SegmentWriter {
     this.end = frame + frames;
   }
 
-  /** The batch's bytes (msgpack: without the array header), segments and records written, as copies the caller owns. */
+  /**
+   * The batch's bytes (msgpack: without the array header; a view the writer reuses: valid until
+   * the next call on it), its segments (a copy) and the records written.
+   */
   finish(): { bytes: Uint8Array; segments: Uint32Array; written: number } {
     this.close();
     const written = this.writer.written - this.writtenAtBegin;
@@ -112,7 +118,7 @@ export class SegmentWriter {
     const chunk = typeof taken === 'string' ? new TextEncoder().encode(taken) : taken;
     const header = written > 0 && this.format === 'msgpack' ? msgpackArrayHeaderLength(written) : 0;
     if (chunk.length - header !== this.bytesAtStart) throw new Error(`record writer: ${chunk.length - header} bytes in the chunk, ${this.bytesAtStart} in its segments`);
-    return { bytes: chunk.slice(header), segments: this.segments.slice(0, 3 * this.segmentCount), written };
+    return { bytes: chunk.subarray(header), segments: this.segments.slice(0, 3 * this.segmentCount), written };
   }
 
   private close(): void {

@@ -6,8 +6,26 @@ import { MsgpackWriter } from '../output/msgpack-writer.js';
 import type { RecordFormat } from '../output/encode.js';
 import type { ShardChunk } from './evaluate-shard.js';
 
-/** The batch's output from the chunks every shard made of it (index = shard); empty when no record was written. */
-export function mergeShardChunks(chunks: readonly ShardChunk[], format: RecordFormat): Uint8Array {
+/** Merges batches into one buffer it reuses. */
+export class ShardMerger {
+  private buffer = new Uint8Array(1 << 20);
+
+  constructor(private readonly format: RecordFormat) {}
+
+  /** mergeShardChunks() into the merger's buffer: valid until the next call. */
+  merge(chunks: readonly ShardChunk[]): Uint8Array {
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.bytes.length, 0) + 5;
+    if (bytes > this.buffer.length) this.buffer = new Uint8Array(Math.max(bytes, 2 * this.buffer.length));
+    return mergeShardChunks(chunks, this.format, this.buffer);
+  }
+}
+
+/**
+ * The batch's output from the chunks every shard made of it (index = shard), written into `into`
+ * when given (it must hold the chunks' bytes and a msgpack array header); empty when no record
+ * was written.
+ */
+export function mergeShardChunks(chunks: readonly ShardChunk[], format: RecordFormat, into?: Uint8Array): Uint8Array {
   const [first] = chunks;
   let bytes = 0;
   let written = 0;
@@ -20,7 +38,8 @@ export function mergeShardChunks(chunks: readonly ShardChunk[], format: RecordFo
   }
   if (written === 0) return new Uint8Array(0);
   const header = format === 'msgpack' ? arrayHeader(written) : new Uint8Array(0);
-  const out = new Uint8Array(header.length + bytes);
+  const out = into ? into.subarray(0, header.length + bytes) : new Uint8Array(header.length + bytes);
+  if (out.length !== header.length + bytes) throw new RangeError(`mergeShardChunks: ${into!.length} bytes given for ${header.length + bytes}`);
   out.set(header);
   let at = header.length;
   const segment = new Uint32Array(chunks.length);

@@ -223,7 +223,7 @@ async function writeFusedSharded(pool: ShardPool, options: ShardedCaptureOptions
   const { summary, output, progress } = sinks;
   const run = new ShardedCaptureRun(pool, options);
   for await (const chunk of run.chunks(say)) {
-    if (chunk.output.length) await output.write(chunk.output);
+    if (chunk.output.length) await output.writeTransient(chunk.output);
     progress?.update(chunk.records, chunk.inputOffset);
     if (output.closed) break;
   }

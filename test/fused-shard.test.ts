@@ -18,7 +18,9 @@ import type { ShardChunk } from '../src/pipeline/evaluate-shard.js';
 import { mergeShardChunks } from '../src/pipeline/merge-shards.js';
 import { shardExportsOf } from '../src/pipeline/shard-core.js';
 import { tempDir } from './classify-support.js';
-import { HOST_ADDRESS, mixedFrames, RULES, writePcapng } from './fused-support.js';
+import { HOST_ADDRESS, mixedFrames, oddFrame, RULES, writePcapng } from './fused-support.js';
+import { ethernet, icmp, ip, ipv4, udp } from './capture-support.js';
+import { CaptureParser } from '../src/capture/parser.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir();
@@ -90,6 +92,49 @@ test('shardSelect (WASM) keeps the records shardOf (JS) gives the shard, in fram
     assert.is(total, original.length, `${shards} shards keep every record once`);
   }
   assert.ok(original.some((rec) => shardOf(new DataView(rec.buffer), 0, 3) !== shardOf(new DataView(rec.buffer), 0, 2)), 'shard counts matter');
+});
+
+test('a sharded parser ends its batches where an unsharded one does (payload arena full) and writes its shard\'s records and every ICMP one', async () => {
+  const host = ip(HOST_ADDRESS);
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < 10000; i++) {
+    const src = ip(`192.0.2.${1 + (i % 40)}`);
+    const packet = i % 9 === 0
+      ? ipv4({ src, dst: host, proto: 1, payload: icmp({ type: 8, rest: i, body: new Uint8Array(64) }) })
+      : ipv4({ src, dst: host, proto: 17, payload: udp({ src, dst: host, sport: 1000 + i, dport: 53, payload: new Uint8Array(1200 + (i % 200)) }) });
+    frames.push(i % 50 === 7 ? oddFrame(i) : ethernet(packet));
+  }
+  const file = readFileSync(writePcapng(dir, 'big-payloads.pcapng', frames));
+  const batchesOf = async (shard?: { shard: number; shards: number }) => {
+    const parser = await CaptureParser.create({ inInterface: 'eth0', shard });
+    const out: { firstFrame: number; frameCount: number; records: number; icmp: number; othersNotIcmp: number }[] = [];
+    for (const batch of [...parser.feedInPlace(file), ...parser.endInPlace()]) {
+      const view = new DataView(batch.memory.buffer);
+      let icmpRecords = 0;
+      let othersNotIcmp = 0;
+      for (let r = 0; r < batch.count; r++) {
+        const isIcmp = view.getUint8(batch.records + r * PKT_SIZE + PKT_PROTO) === 1;
+        if (isIcmp) icmpRecords++;
+        else if (shard && shardOf(view, batch.records + r * PKT_SIZE, shard.shards) !== shard.shard) othersNotIcmp++;
+      }
+      out.push({ firstFrame: batch.firstFrame, frameCount: batch.frameCount, records: batch.count, icmp: icmpRecords, othersNotIcmp });
+    }
+    return out;
+  };
+  const whole = await batchesOf();
+  assert.ok(whole.length >= 3 && whole[0].frameCount < 4096, `the arena filled first: ${whole.map((b) => b.frameCount)}`);
+  for (const shards of [2, 3]) {
+    const parts = await Promise.all(Array.from({ length: shards }, (_, shard) => batchesOf({ shard, shards })));
+    for (const [shard, batches] of parts.entries()) {
+      assert.equal(batches.map((b) => [b.firstFrame, b.frameCount]), whole.map((b) => [b.firstFrame, b.frameCount]), `shard ${shard} of ${shards}: the same batches`);
+      for (const b of batches) assert.is(b.othersNotIcmp, 0, 'the records of other shards written are ICMP ones');
+    }
+    // every non-ICMP record written exactly once over the shards, every ICMP one by each shard
+    whole.forEach((b, i) => {
+      const written = parts.reduce((sum, batches) => sum + batches[i].records, 0);
+      assert.is(written, b.records - b.icmp + shards * b.icmp, `batch ${i}`);
+    });
+  }
 });
 
 /** A chunk of shard `shard`: its segments given as [first frame, frames, text]. */

@@ -21,7 +21,9 @@ export function classifyCaptureInPlace(engine: Engine, input: CaptureInput, writ
 
 /** One shard's chunks of the capture (every shard reads it all), one per parser batch; closes the input. */
 export function classifyCaptureShard(engine: Engine, input: CaptureInput, out: SegmentWriter, of: ShardOf, firstFrames: FirstFrames): AsyncGenerator<ShardChunk> {
-  return onCapture(engine, input, (parser, bytes, opts) => evaluateCaptureShard(engine, parser, bytes, out, of, firstFrames, opts));
+  // the parser leaves out the records of the other shards' packets it can tell apart
+  const sharded = { ...input, options: { ...input.options, shard: of } };
+  return onCapture(engine, sharded, (parser, bytes, opts) => evaluateCaptureShard(engine, parser, bytes, out, of, firstFrames, opts));
 }
 
 type CaptureRun<T> = (parser: CaptureParser, bytes: CaptureBytes, opts: EvaluateCaptureOptions) => AsyncGenerator<T>;

@@ -85,43 +85,14 @@ export async function* inPlaceBatches(parser: CaptureParser, bytes: CaptureBytes
 }
 
 /**
- * The frames of a batch that have no packet record, in order (index in the batch); checks that
- * the other frames' records come in frame order, as evaluation and numbering assume.
- */
-export class FrameGaps {
-  frames = new Int32Array(256);
-  count = 0;
-
-  scan(batch: InPlaceBatch): void {
-    this.count = 0;
-    const view = new DataView(batch.memory.buffer);
-    // a frame without a packet record is a gap; when every frame has one there are none to find
-    for (let j = 0; batch.count !== batch.frameCount && j < batch.frameCount; j++) {
-      const record = recordOfFrame(batch, view, j);
-      if (record < 0) this.add(j);
-      // Records are written in frame order: a frame's record is the count of evaluated frames before it.
-      else if (record !== j - this.count) throw new Error(`capture batch: frame ${batch.firstFrame + j + 1} names packet record ${record}, not ${j - this.count}`);
-    }
-    if (batch.frameCount - this.count !== batch.count) throw new Error(`capture batch: ${batch.count} packet records for ${batch.frameCount - this.count} evaluated frames`);
-  }
-
-  private add(frame: number): void {
-    if (this.count === this.frames.length) {
-      const grown = new Int32Array(this.frames.length * 2);
-      grown.set(this.frames);
-      this.frames = grown;
-    }
-    this.frames[this.count++] = frame;
-  }
-}
-
-/**
  * Runs one in-place batch: all its packet records through evaluateInPlace at once, the completed
  * packets handed to the writer in runs that stop at the frames without a packet record, whose
  * records the writer gets in their place between the runs.
  */
 class BatchEvaluator {
-  private readonly gaps = new FrameGaps();
+  /** Frames of the batch (index in the batch) that have no packet record, in order. */
+  private gaps = new Int32Array(256);
+  private gapCount = 0;
   /** The next gap not written yet. */
   private nextGap = 0;
   /** Packet records of the batch handed to the writer so far. */
@@ -138,9 +109,18 @@ class BatchEvaluator {
 
   run(batch: InPlaceBatch): void {
     this.batch = batch;
+    this.gapCount = 0;
     this.nextGap = 0;
     this.done = 0;
-    this.gaps.scan(batch);
+    const view = new DataView(batch.memory.buffer);
+    // a frame without a packet record is a gap; when every frame has one there are none to find
+    for (let j = 0; batch.count !== batch.frameCount && j < batch.frameCount; j++) {
+      const record = recordOfFrame(batch, view, j);
+      if (record < 0) this.addGap(j);
+      // Records are written in frame order: a frame's record is the count of evaluated frames before it.
+      else if (record !== j - this.gapCount) throw new Error(`capture batch: frame ${batch.firstFrame + j + 1} names packet record ${record}, not ${j - this.gapCount}`);
+    }
+    if (batch.frameCount - this.gapCount !== batch.count) throw new Error(`capture batch: ${batch.count} packet records for ${batch.frameCount - this.gapCount} evaluated frames`);
     if (batch.count > 0) this.engine.evaluateInPlace(batch.records, batch.count, this.sink);
     this.writeGaps(batch.count);
     this.batch = undefined;
@@ -148,11 +128,10 @@ class BatchEvaluator {
 
   private completed(view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number): void {
     const first = this.batch!.firstFrame + 1;
-    const gaps = this.gaps;
     for (let k = 0; k < count; ) {
       this.writeGaps(this.done);
       // Packet records before the next gap; at least one, as the gaps before `done` are written.
-      const room = this.nextGap < gaps.count ? gaps.frames[this.nextGap] - this.nextGap - this.done : count;
+      const room = this.nextGap < this.gapCount ? this.gaps[this.nextGap] - this.nextGap - this.done : count;
       const n = Math.min(count - k, room);
       this.writer.packets(view, bytes, res + k * RES_SIZE, pkt + k * PKT_SIZE, reply + k * REPLY_SIZE, n, events, first + this.done + this.nextGap);
       k += n;
@@ -163,10 +142,18 @@ class BatchEvaluator {
   /** The records of the frames without a packet record that come before packet record `record`. */
   private writeGaps(record: number): void {
     const batch = this.batch!;
-    const gaps = this.gaps;
-    while (this.nextGap < gaps.count && gaps.frames[this.nextGap] - this.nextGap <= record) {
-      const j = gaps.frames[this.nextGap++];
+    while (this.nextGap < this.gapCount && this.gaps[this.nextGap] - this.nextGap <= record) {
+      const j = this.gaps[this.nextGap++];
       this.writer.record(frameRecord(batch.firstFrame + j + 1, inPlaceFrameInfo(batch, j)));
     }
+  }
+
+  private addGap(frame: number): void {
+    if (this.gapCount === this.gaps.length) {
+      const grown = new Int32Array(this.gaps.length * 2);
+      grown.set(this.gaps);
+      this.gaps = grown;
+    }
+    this.gaps[this.gapCount++] = frame;
   }
 }

@@ -11,7 +11,7 @@ import type { CaptureParser } from '../capture/parser.js';
 import type { Engine, PacketSink } from '../engine/engine.js';
 import type { RecordFormat } from '../output/encode.js';
 import type { EvaluatedRecordWriter } from '../output/record-writer.js';
-import { FrameGaps, inPlaceBatches, type CaptureBytes, type EvaluateCaptureOptions } from './evaluate-capture.js';
+import { inPlaceBatches, type CaptureBytes, type EvaluateCaptureOptions } from './evaluate-capture.js';
 import { frameRecord } from './frame-record.js';
 import { shardExportsOf, type ShardExports } from './shard-core.js';
 
@@ -167,11 +167,14 @@ export function msgpackArrayHeaderLength(count: number): number {
 /** One shard's work on one batch: select its records in the core, evaluate them, write them by runs of consecutive frames. */
 class ShardBatchEvaluator {
   private readonly core: ShardExports;
-  private readonly gaps = new FrameGaps();
-  private frameTable: number;
-  private frameTableSize = FRAME_TABLE;
+  /** Where the core lists the selected records' frames and the frames without a record (u32 each), for batches of up to `tableFrames` frames. */
+  private frameTable = 0;
+  private gapTable = 0;
+  private tableFrames = 0;
   /** The frame (index in the batch) of each selected record, while a batch runs. */
   private frameOf: Uint32Array = new Uint32Array(0);
+  /** Shard 0: the frames of the batch without a packet record, and the next one to write. */
+  private gaps: Uint32Array = new Uint32Array(0);
   private nextGap = 0;
   /** Selected records handed to the writer so far. */
   private done = 0;
@@ -185,7 +188,7 @@ class ShardBatchEvaluator {
     private readonly firstFrames: FirstFrames,
   ) {
     this.core = shardExportsOf(engine.coreExports);
-    this.frameTable = engine.reserve(4 * this.frameTableSize);
+    this.reserveTables(FRAME_TABLE);
     this.sink = (view, bytes, res, pkt, reply, count, events) => this.completed(view, bytes, res, pkt, reply, count, events);
   }
 
@@ -194,14 +197,12 @@ class ShardBatchEvaluator {
     this.done = 0;
     this.nextGap = 0;
     this.out.begin();
-    // shard 0 writes the frames without a packet record, so it alone needs to know them
-    if (this.of.shard === 0) this.gaps.scan(batch);
-    if (batch.frameCount > this.frameTableSize) {
-      this.frameTableSize = batch.frameCount;
-      this.frameTable = this.engine.reserve(4 * this.frameTableSize);
-    }
-    const kept = batch.count === 0 ? 0 : this.core.shardSelect(batch.frames, batch.frameCount, batch.records, this.of.shards, this.of.shard, this.frameTable);
-    this.frameOf = new Uint32Array(batch.memory.buffer, this.frameTable, kept);
+    if (batch.frameCount > this.tableFrames) this.reserveTables(batch.frameCount);
+    const kept = this.core.shardSelect(batch.frames, batch.frameCount, batch.records, this.of.shards, this.of.shard, this.frameTable, this.gapTable);
+    const buffer = batch.memory.buffer;
+    this.frameOf = new Uint32Array(buffer, this.frameTable, kept);
+    // shard 0 writes the frames without a packet record
+    this.gaps = this.of.shard === 0 ? new Uint32Array(buffer, this.gapTable + 4, new Uint32Array(buffer, this.gapTable, 1)[0]) : new Uint32Array(0);
     if (kept > 0) this.engine.evaluateInPlace(batch.records, kept, this.sink);
     this.writeGapsBefore(batch.frameCount);
     const { bytes, segments, written } = this.out.finish();
@@ -209,8 +210,14 @@ class ShardBatchEvaluator {
     return { batch: index, firstFrame: batch.firstFrame, frameCount: batch.frameCount, bytes, segments, written, inputOffset: inPlaceInputEnd(batch) };
   }
 
+  private reserveTables(frames: number): void {
+    this.tableFrames = frames;
+    this.frameTable = this.engine.reserve(4 * frames);
+    this.gapTable = this.engine.reserve(4 * (frames + 1));
+  }
+
   private completed(view: DataView, bytes: Uint8Array, res: number, pkt: number, reply: number, count: number, events: number): void {
-    if (this.frameOf.buffer !== view.buffer) this.frameOf = new Uint32Array(view.buffer, this.frameTable, this.frameOf.length);
+    if (this.frameOf.buffer !== view.buffer) this.renewViews(view.buffer);
     const frameOf = this.frameOf;
     const first = this.batch!.firstFrame + 1;
     this.firstFrames.note(bytes, res, count, frameOf, this.done, first - 1);
@@ -227,13 +234,18 @@ class ShardBatchEvaluator {
     }
   }
 
+  /** The core's memory grew: views over the new buffer. */
+  private renewViews(buffer: ArrayBufferLike): void {
+    this.frameOf = new Uint32Array(buffer, this.frameTable, this.frameOf.length);
+    this.gaps = this.gaps.length === 0 ? this.gaps : new Uint32Array(buffer, this.gapTable + 4, this.gaps.length);
+  }
+
   /** Shard 0: the records of the frames without a packet record before frame `frame`. */
   private writeGapsBefore(frame: number): void {
-    if (this.of.shard !== 0) return;
     const batch = this.batch!;
     const gaps = this.gaps;
-    while (this.nextGap < gaps.count && gaps.frames[this.nextGap] < frame) {
-      const j = gaps.frames[this.nextGap++];
+    while (this.nextGap < gaps.length && gaps[this.nextGap] < frame) {
+      const j = gaps[this.nextGap++];
       this.out.frames(j, 1);
       this.out.writer.record(frameRecord(batch.firstFrame + j + 1, inPlaceFrameInfo(batch, j)));
     }

@@ -2,8 +2,12 @@
 import type { CoreExports } from '../engine/load-wasm.js';
 
 export interface ShardExports {
-  /** Moves the packet records of shard `shard` of `shards` to the front of `records`; writes their frames (u32) at `frameOut`; returns how many. */
-  shardSelect(frames: number, frameCount: number, records: number, shards: number, shard: number, frameOut: number): number;
+  /**
+   * Moves the packet records of shard `shard` of `shards` to the front of `records`; writes their
+   * frames (u32) at `frameOut`, and at `gapOut` the count then the frames (u32) of the frames
+   * without a packet record; returns the records kept.
+   */
+  shardSelect(frames: number, frameCount: number, records: number, shards: number, shard: number, frameOut: number, gapOut: number): number;
 }
 
 /** The shard exports of a core instance, checked. */

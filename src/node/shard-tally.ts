@@ -5,7 +5,7 @@
 import type { OutputRecord } from '../output/record.js';
 import type { RecordTally } from '../output/record-writer.js';
 import { fieldValue } from '../output/compact-fields.js';
-import type { FirstFrames } from '../pipeline/evaluate-shard.js';
+import type { FirstFrames } from '../pipeline/shard-first-frames.js';
 import { Summary } from './summary.js';
 
 /** The Summary lists whose order is the order of first appearance (decided_by is sorted by count). */

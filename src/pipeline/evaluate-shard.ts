@@ -1,19 +1,19 @@
 // The fused capture path for one shard of a sharded run (`--workers N`, src/node/fused-shard.ts).
-// Every shard parses the whole capture in its engine's instance with the same batch boundaries;
-// the core keeps the packet records of its own shard (assembly/shard/select.ts: the address-pair
-// hash of src/node/shard.ts) and only those are evaluated and written. Frames without a packet
-// record (not evaluated, unparsed) belong to shard 0. Each batch comes out as the shard's record
-// bytes in frame order, cut into segments — maximal runs of consecutive frames the shard owns —
-// so that whoever merges the shards copies whole segments in input order (mergeShardChunks).
-import { PKT_SIZE, REPLY_SIZE, RES_CTSTATE, RES_SIZE, RES_VERDICT } from '../../assembly/shared/layout.js';
+// Every shard parses the whole capture in its engine's instance with the same batch boundaries
+// (its parser skips the records of other shards' packets: CaptureOptions.shard); the core keeps
+// the packet records of its own shard (assembly/shard/select.ts: the address-pair hash of
+// src/node/shard.ts) and only those are evaluated and written. Frames without a packet record
+// (not evaluated, unparsed) belong to shard 0. Each batch comes out as the shard's record bytes
+// in frame order, cut into segments (shard-segments.ts) for the merge (merge-shards.ts).
+import { PKT_SIZE, REPLY_SIZE, RES_SIZE } from '../../assembly/shared/layout.js';
 import { inPlaceFrameInfo, inPlaceInputEnd, type InPlaceBatch } from '../capture/in-place.js';
 import type { CaptureParser } from '../capture/parser.js';
 import type { Engine, PacketSink } from '../engine/engine.js';
-import type { RecordFormat } from '../output/encode.js';
-import type { EvaluatedRecordWriter } from '../output/record-writer.js';
 import { inPlaceBatches, type CaptureBytes, type EvaluateCaptureOptions } from './evaluate-capture.js';
 import { frameRecord } from './frame-record.js';
 import { shardExportsOf, type ShardExports } from './shard-core.js';
+import type { FirstFrames } from './shard-first-frames.js';
+import type { SegmentWriter } from './shard-segments.js';
 
 /** Which shard this is, of how many. */
 export interface ShardOf {
@@ -67,101 +67,6 @@ export async function* evaluateCaptureShard(
   const evaluator = new ShardBatchEvaluator(engine, out, of, firstFrames);
   let index = 0;
   for await (const batch of inPlaceBatches(parser, bytes, opts)) yield evaluator.run(batch, index++);
-}
-
-/** A record writer that says how many bytes it wrote since its last take() (CoreRecordWriter). */
-export type SegmentableWriter = EvaluatedRecordWriter & { readonly pendingBytes: number };
-
-/**
- * Cuts a batch's output into segments of consecutive frames: the writer writes the whole batch as
- * one chunk, and each segment's length is read off its byte count as the segment closes.
- */
-export class SegmentWriter {
-  private segments = new Uint32Array(3 * 256);
-  private segmentCount = 0;
-  /** The open segment's frames: [start, end) in the batch; empty when start === end. */
-  private start = 0;
-  private end = 0;
-  private bytesAtStart = 0;
-  private writtenAtBegin = 0;
-
-  constructor(
-    readonly writer: SegmentableWriter,
-    private readonly format: RecordFormat,
-  ) {}
-
-  begin(): void {
-    this.writer.begin();
-    this.segmentCount = 0;
-    this.start = this.end = 0;
-    this.bytesAtStart = 0;
-    this.writtenAtBegin = this.writer.written;
-  }
-
-  /** The records of frames [frame, frame + frames) of the batch come next (call before writing them). */
-  frames(frame: number, frames: number): void {
-    if (frame !== this.end) {
-      this.close();
-      this.start = frame;
-    }
-    this.end = frame + frames;
-  }
-
-  /**
-   * The batch's bytes (msgpack: without the array header; a view the writer reuses: valid until
-   * the next call on it), its segments (a copy) and the records written.
-   */
-  finish(): { bytes: Uint8Array; segments: Uint32Array; written: number } {
-    this.close();
-    const written = this.writer.written - this.writtenAtBegin;
-    const taken = this.writer.take();
-    const chunk = typeof taken === 'string' ? new TextEncoder().encode(taken) : taken;
-    const header = written > 0 && this.format === 'msgpack' ? msgpackArrayHeaderLength(written) : 0;
-    if (chunk.length - header !== this.bytesAtStart) throw new Error(`record writer: ${chunk.length - header} bytes in the chunk, ${this.bytesAtStart} in its segments`);
-    return { bytes: chunk.subarray(header), segments: this.segments.slice(0, 3 * this.segmentCount), written };
-  }
-
-  private close(): void {
-    if (this.start === this.end) return;
-    const bytes = this.writer.pendingBytes;
-    if (3 * (this.segmentCount + 1) > this.segments.length) {
-      const grown = new Uint32Array(2 * this.segments.length);
-      grown.set(this.segments);
-      this.segments = grown;
-    }
-    const at = 3 * this.segmentCount++;
-    this.segments[at] = this.start;
-    this.segments[at + 1] = this.end - this.start;
-    this.segments[at + 2] = bytes - this.bytesAtStart;
-    this.bytesAtStart = bytes;
-    this.start = this.end;
-  }
-}
-
-/**
- * The first frame (index in the capture) at which each verdict and each ctstate code appeared in
- * the shard's evaluated packets, read off their results: the summary lists them in the order of
- * first appearance, which the shards' bulk tallies (Summary.addCounts) do not carry.
- */
-export class FirstFrames {
-  readonly verdict = new Float64Array(256).fill(Infinity);
-  readonly ctstate = new Float64Array(256).fill(Infinity);
-
-  /** `count` results at `res` (RES_SIZE apart), of the packets of frames firstFrame + frameOf[from + k]. */
-  note(bytes: Uint8Array, res: number, count: number, frameOf: Uint32Array, from: number, firstFrame: number): void {
-    for (let k = 0; k < count; k++) {
-      const r = res + k * RES_SIZE;
-      const verdict = bytes[r + RES_VERDICT];
-      const ctstate = bytes[r + RES_CTSTATE];
-      if (this.verdict[verdict] === Infinity) this.verdict[verdict] = firstFrame + frameOf[from + k];
-      if (this.ctstate[ctstate] === Infinity) this.ctstate[ctstate] = firstFrame + frameOf[from + k];
-    }
-  }
-}
-
-/** Bytes of the msgpack array header of `count` items (fixarray, array 16, array 32). */
-export function msgpackArrayHeaderLength(count: number): number {
-  return count < 16 ? 1 : count < 0x10000 ? 3 : 5;
 }
 
 /** One shard's work on one batch: select its records in the core, evaluate them, write them by runs of consecutive frames. */

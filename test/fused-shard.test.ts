@@ -208,7 +208,7 @@ test('with conntrack: --workers 2 on the file writes what the JavaScript sharded
     const piped = cli('-', ['--workers', '2', '--format', format], readFileSync(capture));
     assert.is(fused.status, 0, fused.stderr);
     assert.ok(fused.stdout.equals(piped.stdout), `${format}: the same bytes`);
-    assert.match(fused.stderr, /every worker reads and parses the whole capture/);
+    assert.match(fused.stderr, /every worker reads and parses the whole capture, then evaluates its shard/);
     assert.match(piped.stderr, /a capture from a pipe is sharded on the JavaScript path/);
     // the summary: one worker's; the JavaScript path adds held fragments up by queue number, which repeat across shards
     const summaryOf = (stderr: string) => stderr.slice(stderr.indexOf('packets:'));

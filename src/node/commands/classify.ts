@@ -55,7 +55,7 @@ export interface ClassifyOptions {
   workers?: number | string;
 }
 
-const SHARDED_FUSED_NOTE = 'every worker reads and parses the whole capture and evaluates its shard; on machines with few cores one worker is about as fast';
+const SHARDED_FUSED_NOTE = 'every worker reads and parses the whole capture, then evaluates its shard: faster than one worker only with a free core for each worker (on 2 cores about as fast, using nearly twice the CPU)';
 const SHARDED_JS_NOTE = 'a capture from a pipe is sharded on the JavaScript path (parsed and encoded on the main thread); one worker, or a capture file, takes the fused path, which is faster';
 
 const INPUT_NAMES = { pcap: 'pcap', pcapng: 'pcapng', json: 'JSON lines', log: 'LOG lines' } as const;

@@ -17,7 +17,7 @@ import { RECORD_FORMATS } from '../src/output/encode.js';
 import type { ShardChunk } from '../src/pipeline/evaluate-shard.js';
 import { mergeShardChunks } from '../src/pipeline/merge-shards.js';
 import { shardExportsOf } from '../src/pipeline/shard-core.js';
-import { tempDir } from './classify-support.js';
+import { fixture, tempDir } from './classify-support.js';
 import { HOST_ADDRESS, mixedFrames, oddFrame, RULES, writePcapng } from './fused-support.js';
 import { ethernet, icmp, ip, ipv4, udp } from './capture-support.js';
 import { CaptureParser } from '../src/capture/parser.js';
@@ -234,6 +234,17 @@ test('a corrupt block: the records before it, then the error naming the file and
   assert.is(two.stdout.toString().split('\n').filter(Boolean).length, before);
   assert.is(withoutShardNumbers(two.stdout.toString()), withoutShardNumbers(one.stdout.toString()));
   assert.is(two.stderr.split('\n').filter((line) => /error/.test(line)).join('\n'), one.stderr.split('\n').filter((line) => /error/.test(line)).join('\n'));
+});
+
+test('a cut capture: the truncation warning and the summary as with one worker', () => {
+  const path = fixture('captures/cut.pcap');
+  const one = cli(path, []);
+  const two = cli(path, ['--workers', '2']);
+  assert.is(two.status, 0, two.stderr);
+  assert.match(two.stderr, /warning: .*capture truncated/);
+  const withoutNotes = (stderr: string) => stderr.split('\n').filter((line) => !line.startsWith('nfwasm: note: --workers')).join('\n');
+  assert.is(withoutNotes(two.stderr), withoutNotes(one.stderr));
+  assert.is(withoutShardNumbers(two.stdout.toString()), withoutShardNumbers(one.stdout.toString()));
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // One shard of a sharded run (src/node/shard.ts): a worker thread with its own Engine, answering
-// the main thread's requests in the order they come (classify a batch of packet records, read the
-// counters, read the conntrack table). It parses the ruleset text itself: parsed rulesets carry
+// the main thread's requests in the order they come (classify a batch of packet records, run its
+// shard of a capture file on the fused path (shard-capture-job.ts), read the counters, read the
+// conntrack table). It parses the ruleset text itself: parsed rulesets carry
 // module options that are not meant to cross threads.
 import { parentPort, workerData } from 'node:worker_threads';
 import { compactTransferables } from '../engine/compact.js';

@@ -2,9 +2,12 @@
 // Packets go to a shard by their unordered address pair, so both directions of a connection, an
 // FTP control connection and its data connections (same two hosts), the fragments of a datagram
 // and the ICMP errors about a connection (sharded by the packet they quote) all meet the same
-// conntrack table. Each worker owns an Engine; the main thread parses the input, splits each
-// batch of packet records by shard, and puts the results back in input order. Counters are summed
-// exactly (shard-merge.ts); what cannot be exact across shards is listed by shardingCaveats().
+// conntrack table. Each worker owns an Engine. For JSON and LOG inputs and captures from a pipe the
+// main thread parses the input, splits each batch of packet records by shard, and puts the
+// results back in input order; a capture file takes the fused path in every worker instead
+// (fused-shard.ts: each reads and parses it all, the main thread merges their record bytes).
+// Counters are summed exactly (shard-merge.ts); what cannot be exact across shards is listed by
+// shardingCaveats().
 import { Worker, type Transferable } from 'node:worker_threads';
 import {
   PF2_INNER, PKT_DST, PKT_FLAGS2, PKT_ICMP_TYPE, PKT_INNER_DST, PKT_INNER_SRC, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR,

@@ -16,7 +16,8 @@ import {
   X_ERROR_DETAIL, X_ERROR_OFFSET, X_FORMAT, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_FLAGS, X_FRAME_PTR, X_IFACE_COUNT,
   X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN, X_IN_POS, X_IN_PTR,
   X_LINKTYPE, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
-  X_REC_PTR, X_SECTION, X_SHARD, X_SHARDS, X_SKIPPED_PAYLOAD, X_SKIPPED_RECORDS, XO_IGNORE_IP_CSUM, XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
+  X_REC_PTR, X_SECTION, X_SHARD, X_SHARDS, X_SKIPPED_PAYLOAD, X_SKIPPED_RECORDS, XO_IGNORE_IP_CSUM,
+  XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
   FR_OFFSET, FR_STATUS, FF_IFINDEX_IN, FF_IFINDEX_OUT, FF_IP_CSUM_UNSET,
 } from '../../assembly/wire/abi.js';
 import { PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE } from '../../assembly/shared/layout.js';
@@ -203,7 +204,9 @@ export class CaptureParser {
     this.setWord(X_FRAME_CAP, this.areas.sizes.batch);
     const shard = this.options.shard;
     if (shard && shard.shards > 1) {
-      if (!Number.isInteger(shard.shards) || !Number.isInteger(shard.shard) || shard.shard < 0 || shard.shard >= shard.shards) throw new RangeError(`capture parser: shard ${shard.shard} of ${shard.shards}`);
+      if (!Number.isInteger(shard.shards) || !Number.isInteger(shard.shard) || shard.shard < 0 || shard.shard >= shard.shards) {
+        throw new RangeError(`capture parser: shard ${shard.shard} of ${shard.shards}`);
+      }
       this.setWord(X_SHARDS, shard.shards);
       this.setWord(X_SHARD, shard.shard);
     }

@@ -10,3 +10,4 @@ function trapAbort(message: string | null, file: string | null, line: u32, colum
 }
 export { wireParse } from './wire/parse';
 export { writeRecords } from './output/writer';
+export { shardSelect } from './shard/select';

@@ -56,7 +56,16 @@ export const X_ERROR_OFFSET = 120; // out: f64, file offset of the unit in error
 export const X_FRAMES_SEEN = 128; // out: f64, frames parsed since the start of the file
 export const X_FRAME_FLAGS = 136; // out: FF_* bits of all frame infos written since the host reset X_FRAME_COUNT (host resets)
 export const X_DEFAULT_IFACE = 144; // host: 16 bytes, NUL-padded: in-interface when the capture names none
-// 160..191 reserved
+// A parser for one shard of a sharded run (--workers N, assembly/shard/select.ts): the records of
+// the other shards' packets are not written (their frame infos say OTHER_SHARD_RECORD), but count
+// towards the batch's record and arena room as if they were, so every shard's batches end at the
+// frames an unsharded parser's do. ICMP packets are written whatever their shard (it depends on
+// the packet an error quotes); the host picks its own among them.
+export const X_SHARDS = 160; // host: shards of the run; 0 or 1: no shard, every record written
+export const X_SHARD = 164; // host: this parser's shard, below X_SHARDS
+export const X_SKIPPED_RECORDS = 168; // out: records of other shards counted since the host reset it (with X_REC_COUNT)
+export const X_SKIPPED_PAYLOAD = 172; // out: their payload bytes, counted against X_PAY_CAP (host resets with X_PAY_USED)
+// 176..191 reserved
 
 export const FMT_UNKNOWN = 0;
 export const FMT_PCAP = 1;
@@ -97,7 +106,7 @@ export const FR_SIZE = 64;
 export const FR_STATUS = 0; // u8, FS_*
 export const FR_REASON = 1; // u8, FR_* reason when not FS_IPV4 (or what was noted about it)
 export const FR_IFACE = 2; // u16, pcapng interface id; 0xFFFF = none (pcap)
-export const FR_RECORD = 4; // u32, index of its packet record in this batch; 0xFFFFFFFF = none
+export const FR_RECORD = 4; // u32, index of its packet record in this batch; 0xFFFFFFFF = none; OTHER_SHARD_RECORD: another shard's (X_SHARDS)
 export const FR_OFFSET = 8; // f64, file offset of the record header / block
 export const FR_TS = 16; // f64, seconds since the epoch
 export const FR_CAPLEN = 24; // u32, bytes captured
@@ -115,6 +124,9 @@ export const FR_MARK = 52; // u32 (FF_MARK): NFLOG: skb mark when it was logged
 export const FR_PREFIX_OFF = 56; // u32, NFLOG prefix: offset in the payload arena
 export const FR_PREFIX_LEN = 60; // u16, 0 = no prefix
 export const FR_PKTTYPE = 62; // u8, Linux packet type (SLL/SLL2: 0 host .. 4 outgoing); 0xFF unknown
+
+/** FR_RECORD of an IPv4 packet of another shard, whose record a sharded parser did not write (X_SHARDS). */
+export const OTHER_SHARD_RECORD = 0xfffffffe;
 
 export const FS_IPV4 = 0; // evaluated: a packet record was written
 export const FS_IPV6 = 1;

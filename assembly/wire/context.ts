@@ -5,7 +5,7 @@ import {
   X_DEFAULT_IFACE, X_ERROR, X_ERROR_DETAIL, X_ERROR_OFFSET, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_PTR,
   X_FRAME_FLAGS, X_FRAMES_SEEN, X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN,
   X_IN_POS, X_IN_PTR, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
-  X_REC_PTR, WS_ERROR, WS_NEED_INPUT, FR_SIZE,
+  X_REC_PTR, X_SHARD, X_SHARDS, X_SKIPPED_PAYLOAD, X_SKIPPED_RECORDS, WS_ERROR, WS_NEED_INPUT, FR_SIZE,
 } from './abi';
 import { PKT_SIZE } from '../shared/layout';
 import { copyBytes } from '../inline-memory';
@@ -33,6 +33,11 @@ export let ifaces: usize = 0;
 export let ifaceCapacity: u32 = 0;
 export let defaultIface: usize = 0;
 let framesSeen: f64 = 0;
+/** X_SHARDS, X_SHARD: this parser writes the records of one shard only (shards > 1). */
+export let shards: u32 = 0;
+export let shard: u32 = 0;
+let skippedRecords: u32 = 0;
+let skippedPayload: u32 = 0;
 
 export function loadContext(c: usize): void {
   ctx = c;
@@ -57,6 +62,10 @@ export function loadContext(c: usize): void {
   defaultIface = c + X_DEFAULT_IFACE;
   framesSeen = load<f64>(c + X_FRAMES_SEEN);
   frameFlags = load<u32>(c + X_FRAME_FLAGS);
+  shards = load<u32>(c + X_SHARDS);
+  shard = load<u32>(c + X_SHARD);
+  skippedRecords = load<u32>(c + X_SKIPPED_RECORDS);
+  skippedPayload = load<u32>(c + X_SKIPPED_PAYLOAD);
   store<u32>(c + X_NEED, 0);
 }
 
@@ -67,6 +76,8 @@ export function saveContext(): void {
   store<u32>(ctx + X_PAY_USED, arenaUsed);
   store<f64>(ctx + X_FRAMES_SEEN, framesSeen);
   store<u32>(ctx + X_FRAME_FLAGS, frameFlags);
+  store<u32>(ctx + X_SKIPPED_RECORDS, skippedRecords);
+  store<u32>(ctx + X_SKIPPED_PAYLOAD, skippedPayload);
 }
 
 // ---- input
@@ -104,7 +115,13 @@ export function fail(code: u32, detail: u32, offset: f64): u32 {
 // ---- outputs
 /** Room for one more frame of `captured` bytes, whatever it turns out to be. */
 export function hasRoomFor(captured: u32): bool {
-  return recordCount < recordCapacity && frameCount < frameCapacity && captured <= arenaCapacity - arenaUsed;
+  return recordCount + skippedRecords < recordCapacity && frameCount < frameCapacity && captured <= arenaCapacity - arenaUsed - skippedPayload;
+}
+
+/** Another shard's packet, with `payloadLength` bytes of payload: counted as if its record and payload were written. */
+export function skipRecord(payloadLength: u32): void {
+  skippedRecords++;
+  skippedPayload += payloadLength;
 }
 
 export function nextRecord(): usize {

@@ -7,8 +7,10 @@ import {
   FR_LINKTYPE, FR_LINKTYPE_UNSUPPORTED, FR_LINK_HEADER_CUT, FR_MARK, FR_OFFSET, FR_PKTTYPE,
   FR_PREFIX_LEN, FR_PREFIX_OFF, FR_REASON, FR_RECORD, FR_STATUS, FR_TS, FR_VLAN, FR_VLAN_COUNT,
   FS_ARP, FS_IPV4, FS_IPV6, FS_MALFORMED, FS_NON_IP, FS_OTHER_HOST, FS_TRUNCATED,
-  XO_IGNORE_IP_CSUM,
+  OTHER_SHARD_RECORD, XO_IGNORE_IP_CSUM,
 } from './abi';
+import { shardOfPair } from '../shard/select';
+import { PROTO_ICMP } from './proto';
 import * as context from './context';
 import { parseEthernet } from './ethernet';
 import * as frame from './frame';
@@ -97,7 +99,13 @@ export function decodeFrame(
 
   const info = context.nextFrame();
   let recordIndex = NO_RECORD;
-  if (frame.status == FS_IPV4) {
+  if (frame.status == FS_IPV4 && isOtherShards()) {
+    l4.setVerifySums(false);
+    parseTransport();
+    l4.setVerifySums(true);
+    context.skipRecord(l4.payloadLength);
+    recordIndex = OTHER_SHARD_RECORD;
+  } else if (frame.status == FS_IPV4) {
     parseTransport();
     const rec = context.nextRecord();
     placePacket(ifaceEntry, outgoing);
@@ -107,6 +115,11 @@ export function decodeFrame(
   }
   writeFrameInfo(info, linkType, captured, onWire, ts, offset, ifaceId, recordIndex);
   context.takeFrame();
+}
+
+/** A sharded parser (X_SHARDS): the IPv4 packet just parsed is another shard's (not ICMP: an error goes where the packet it quotes goes). */
+@inline function isOtherShards(): bool {
+  return context.shards > 1 && ipv4.proto != PROTO_ICMP && shardOfPair(ipv4.src, ipv4.dst, context.shards) != context.shard;
 }
 
 /** In and out interface names, and whether the packet was generated here. */

@@ -10,6 +10,12 @@ export let payload: usize = 0;
 export let payloadLength: u32 = 0;
 /** Bytes of L4 header, for the payload length the IP header announces (PKT_LENGTH_L4). */
 export let headerLength: u32 = 0;
+/** Whether TCP and UDP checksums are verified: not for another shard's packet, whose record is not written. */
+export let verifySums: bool = true;
+
+export function setVerifySums(verify: bool): void {
+  verifySums = verify;
+}
 
 export function resetL4(): void {
   present = false;

@@ -70,7 +70,7 @@ function resetTcp(): void {
   optionsLength = headerLength - MIN_HEADER;
   readHandshakeOptions();
   l4.setPayload(p, headerLength, captured);
-  if (whole && captured == length && !sumIsValid(addSums(pseudo, sumBytes(p, length)))) l4.setBadChecksum();
+  if (l4.verifySums && whole && captured == length && !sumIsValid(addSums(pseudo, sumBytes(p, length)))) l4.setBadChecksum();
 }
 
 /** Window scale and SACK-permitted, read the way conntrack's tcp_options() reads them. */

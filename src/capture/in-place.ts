@@ -1,7 +1,7 @@
 // A capture batch left where wireParse wrote it (parsers sharing an engine's instance,
 // CaptureParser.onEngine): packet records and frame infos are read in the core's memory, and a
 // FrameInfo object is made only for the frames that need one.
-import { FR_CAPLEN, FR_OFFSET, FR_RECORD, FR_SIZE, FR_STATUS, FS_IPV4 } from '../../assembly/wire/abi.js';
+import { FR_CAPLEN, FR_OFFSET, FR_RECORD, FR_SIZE, FR_STATUS, FS_IPV4, OTHER_SHARD_RECORD } from '../../assembly/wire/abi.js';
 import { decodeFrameInfo, NO_RECORD, type FrameInfo } from './frames.js';
 
 export interface InPlaceBatch {
@@ -18,11 +18,11 @@ export interface InPlaceBatch {
   arena: number;
 }
 
-/** The packet record of frame `j` of the batch, or -1 when it was not evaluated. */
+/** The packet record of frame `j` of the batch, or -1 when it was not evaluated (or is another shard's: CaptureOptions.shard). */
 export function recordOfFrame(batch: InPlaceBatch, view: DataView, j: number): number {
   const at = batch.frames + j * FR_SIZE;
   const record = view.getUint32(at + FR_RECORD, true);
-  return view.getUint8(at + FR_STATUS) === FS_IPV4 && record !== NO_RECORD ? record : -1;
+  return view.getUint8(at + FR_STATUS) === FS_IPV4 && record !== NO_RECORD && record !== OTHER_SHARD_RECORD ? record : -1;
 }
 
 /** Frame `j` of the batch as a FrameInfo. */

@@ -16,7 +16,8 @@ import {
   X_ERROR_DETAIL, X_ERROR_OFFSET, X_FORMAT, X_FRAME_CAP, X_FRAME_COUNT, X_FRAME_FLAGS, X_FRAME_PTR, X_IFACE_COUNT,
   X_IFACES_CAP, X_IFACES_PTR, X_IFMAP_COUNT, X_IFMAP_PTR, X_IN_BASE, X_IN_LEN, X_IN_POS, X_IN_PTR,
   X_LINKTYPE, X_NEED, X_OPTIONS, X_PAY_CAP, X_PAY_PTR, X_PAY_USED, X_REC_CAP, X_REC_COUNT,
-  X_REC_PTR, X_SECTION, XO_IGNORE_IP_CSUM, XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
+  X_REC_PTR, X_SECTION, X_SHARD, X_SHARDS, X_SKIPPED_PAYLOAD, X_SKIPPED_RECORDS, XO_IGNORE_IP_CSUM,
+  XO_VLAN_NAMES, FR_SIZE, FR_FLAGS, FR_IFINDEX_IN, FR_IFINDEX_OUT,
   FR_OFFSET, FR_STATUS, FF_IFINDEX_IN, FF_IFINDEX_OUT, FF_IP_CSUM_UNSET,
 } from '../../assembly/wire/abi.js';
 import { PKT_IN_IFACE, PKT_OUT_IFACE, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR, PKT_SIZE } from '../../assembly/shared/layout.js';
@@ -49,6 +50,12 @@ export interface CaptureOptions {
   wasm?: CoreSource;
   /** Called for each warning as it arises (they are also kept in `warnings`). */
   onWarning?: (warning: CaptureWarning) => void;
+  /**
+   * One shard of a sharded run (--workers N): the records of packets the parser can tell are
+   * another shard's are not written (assembly/wire/abi.ts X_SHARDS); batches end where they would
+   * without it. For parsers sharing an engine (onEngine) whose caller picks its shard's records.
+   */
+  shard?: { shard: number; shards: number };
 }
 
 export interface CaptureWarning {
@@ -195,6 +202,14 @@ export class CaptureParser {
     this.setWord(X_REC_CAP, this.areas.sizes.batch);
     this.setWord(X_FRAME_PTR, this.areas.frames);
     this.setWord(X_FRAME_CAP, this.areas.sizes.batch);
+    const shard = this.options.shard;
+    if (shard && shard.shards > 1) {
+      if (!Number.isInteger(shard.shards) || !Number.isInteger(shard.shard) || shard.shard < 0 || shard.shard >= shard.shards) {
+        throw new RangeError(`capture parser: shard ${shard.shard} of ${shard.shards}`);
+      }
+      this.setWord(X_SHARDS, shard.shards);
+      this.setWord(X_SHARD, shard.shard);
+    }
     this.pointAtBuffers();
     if (this.options.inInterface !== undefined) this.bytes().set(interfaceNameBytes(this.options.inInterface), ctx + X_DEFAULT_IFACE);
     this.setWord(X_IFMAP_PTR, this.areas.ifmap);
@@ -408,6 +423,8 @@ export class CaptureParser {
       this.setWord(X_FRAME_COUNT, 0);
       this.setWord(X_FRAME_FLAGS, 0);
       this.setWord(X_PAY_USED, 0);
+      this.setWord(X_SKIPPED_RECORDS, 0);
+      this.setWord(X_SKIPPED_PAYLOAD, 0);
     }
   }
 
@@ -456,8 +473,8 @@ export class CaptureParser {
     for (let rec = records; !this.warnedNoName && rec < records + count * PKT_SIZE; rec += PKT_SIZE) {
       if (bytes[rec + PKT_IN_IFACE] === 0 && bytes[rec + PKT_OUT_IFACE] === 0) this.warnNoName();
     }
-    // every frame an IPv4 packet (each wrote a record) and none with flags to check: nothing per frame
-    if (count === frameCount && this.word(X_FRAME_FLAGS) === 0) {
+    // every frame an IPv4 packet (each wrote a record, or was another shard's) and none with flags to check: nothing per frame
+    if (count + this.word(X_SKIPPED_RECORDS) === frameCount && this.word(X_FRAME_FLAGS) === 0) {
       this.tally.ipv4 += frameCount;
       this.frameIndex += frameCount;
       return first;

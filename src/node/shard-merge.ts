@@ -80,7 +80,8 @@ export function shardingCaveats(ruleset: Ruleset, conntrackEnabled: boolean): st
   if (conntrackEnabled) {
     caveats.push(
       'conntrack runs per shard: nf_conntrack_max (and early drop when full) applies to each shard\'s table, ' +
-        'conntrack ids (ct_id, conntrack -L id=) are numbered per shard, and --conntrack timers count from each shard\'s last packet',
+        'conntrack ids (ct_id, conntrack -L id=) and reassembly queues (defrag queue) are numbered per shard, ' +
+        'and --conntrack timers count from each shard\'s last packet',
     );
   }
   return caveats;

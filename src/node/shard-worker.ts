@@ -1,11 +1,13 @@
 // One shard of a sharded run (src/node/shard.ts): a worker thread with its own Engine, answering
-// the main thread's requests in the order they come (classify a batch of packet records, read the
-// counters, read the conntrack table). It parses the ruleset text itself: parsed rulesets carry
+// the main thread's requests in the order they come (classify a batch of packet records, run its
+// shard of a capture file on the fused path (shard-capture-job.ts), read the counters, read the
+// conntrack table). It parses the ruleset text itself: parsed rulesets carry
 // module options that are not meant to cross threads.
 import { parentPort, workerData } from 'node:worker_threads';
 import { compactTransferables } from '../engine/compact.js';
 import { Engine } from '../engine/engine.js';
 import { parseRuleset } from '../ruleset/load.js';
+import { runCaptureShard, type ShardChunkMessage } from './shard-capture-job.js';
 import { flattenCounters } from './shard-merge.js';
 import type { ShardRequest, ShardResponse, ShardWorkerData } from './shard.js';
 
@@ -23,6 +25,14 @@ async function main(): Promise<void> {
   };
   port.postMessage({ id: 0, ok: true, value: { warnings: engine.warnings, modes: engine.conntrackModes(), conntrack: engine.conntrackEnabled, labels: engine.compactLabels } } satisfies ShardResponse);
   port.on('message', (req: ShardRequest) => {
+    if (req.kind === 'capture') {
+      const send = (chunk: ShardChunkMessage) => port.postMessage({ id: req.id, chunk } satisfies ShardResponse, [chunk.bytes.buffer as ArrayBuffer, chunk.segments.buffer as ArrayBuffer]);
+      runCaptureShard(engine, req, send).then(
+        (value) => port.postMessage({ id: req.id, ok: true, value } satisfies ShardResponse),
+        (err: Error) => port.postMessage({ id: req.id, ok: false, message: err.message } satisfies ShardResponse),
+      );
+      return;
+    }
     try {
       let value: unknown;
       let transfer: ArrayBuffer[] = [];

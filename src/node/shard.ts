@@ -2,10 +2,13 @@
 // Packets go to a shard by their unordered address pair, so both directions of a connection, an
 // FTP control connection and its data connections (same two hosts), the fragments of a datagram
 // and the ICMP errors about a connection (sharded by the packet they quote) all meet the same
-// conntrack table. Each worker owns an Engine; the main thread parses the input, splits each
-// batch of packet records by shard, and puts the results back in input order. Counters are summed
-// exactly (shard-merge.ts); what cannot be exact across shards is listed by shardingCaveats().
-import { Worker } from 'node:worker_threads';
+// conntrack table. Each worker owns an Engine. For JSON and LOG inputs and captures from a pipe the
+// main thread parses the input, splits each batch of packet records by shard, and puts the
+// results back in input order; a capture file takes the fused path in every worker instead
+// (fused-shard.ts: each reads and parses it all, the main thread merges their record bytes).
+// Counters are summed exactly (shard-merge.ts); what cannot be exact across shards is listed by
+// shardingCaveats().
+import { Worker, type Transferable } from 'node:worker_threads';
 import {
   PF2_INNER, PKT_DST, PKT_FLAGS2, PKT_ICMP_TYPE, PKT_INNER_DST, PKT_INNER_SRC, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR,
   PKT_PROTO, PKT_SIZE, PKT_SRC,
@@ -14,6 +17,7 @@ import type { ConntrackSnapshot } from '../conntrack/read.js';
 import type { CompactBatch, CompactLabels, PacketResult } from '../engine/engine.js';
 import type { HostModel } from '../host/model.js';
 import type { Diagnostic, Ruleset } from '../ruleset/types.js';
+import type { CaptureShardJob } from './shard-capture-job.js';
 import { flattenCounters, mergeConntrack, sumCounters, withCounters } from './shard-merge.js';
 
 export interface ShardWorkerData {
@@ -28,12 +32,18 @@ export type ShardRequest =
   /** The same, answered as a compact batch whose buffers are transferred, not cloned. */
   | { id: number; kind: 'classify-compact'; records: Uint8Array; payloads: Uint8Array; count: number; ctstateGiven: number }
   | { id: number; kind: 'counters' }
-  | { id: number; kind: 'conntrack' };
+  | { id: number; kind: 'conntrack' }
+  /** A sharded capture run on the fused path (fused-shard.ts): batches come back as chunk messages before the answer. */
+  | ({ id: number; kind: 'capture' } & CaptureShardJob);
 
 /** A request as the caller writes it: the worker wrapper numbers it. */
 type RequestBody = ShardRequest extends infer R ? (R extends ShardRequest ? Omit<R, 'id'> : never) : never;
 
-export type ShardResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+export type ShardResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string }
+  /** Part of the answer to a request still running (a 'capture' request's batches). */
+  | { id: number; chunk: unknown };
 
 interface ShardReady {
   warnings: Diagnostic[];
@@ -103,6 +113,8 @@ function startWorker(workerData: ShardWorkerData): Worker {
 /** One worker and its outstanding requests (it answers them in order, but ids keep that honest). */
 class ShardWorker {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Where the chunks of requests still running go. */
+  private readonly chunkTakers = new Map<number, (chunk: unknown) => void>();
   private nextId = 1;
   private failure?: Error;
   readonly ready: Promise<ShardReady>;
@@ -113,9 +125,14 @@ class ShardWorker {
     this.ready = new Promise((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
     this.pending.set(0, { resolve: (v) => readyResolve(v as ShardReady), reject: readyReject });
     worker.on('message', (msg: ShardResponse) => {
+      if ('chunk' in msg) {
+        this.chunkTakers.get(msg.id)?.(msg.chunk);
+        return;
+      }
       const waiter = this.pending.get(msg.id);
       if (!waiter) return;
       this.pending.delete(msg.id);
+      this.chunkTakers.delete(msg.id);
       if (msg.ok) waiter.resolve(msg.value);
       else waiter.reject(new Error(msg.message));
     });
@@ -127,13 +144,16 @@ class ShardWorker {
     this.failure ??= err;
     for (const waiter of this.pending.values()) waiter.reject(this.failure);
     this.pending.clear();
+    this.chunkTakers.clear();
   }
 
-  request<T>(req: RequestBody, transfer: ArrayBuffer[] = []): Promise<T> {
+  /** Sends `req`; its answer resolves the promise, and chunks sent before it go to `takeChunk`. */
+  request<T>(req: RequestBody, transfer: Transferable[] = [], takeChunk?: (chunk: unknown) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (takeChunk) this.chunkTakers.set(id, takeChunk);
       this.worker.postMessage({ ...req, id }, transfer);
     });
   }
@@ -258,6 +278,15 @@ export class ShardPool {
     );
     for (const answer of answers) for (const notice of answer?.notices ?? []) if (!this.notices.includes(notice)) this.notices.push(notice);
     return { shardOfRecord, answers: answers.map((answer) => answer?.results) };
+  }
+
+  /**
+   * Sends shard s the request `requests[s]`, whose chunks go to `takeChunk(s, chunk)` as they come;
+   * each promise is shard s's answer.
+   */
+  stream<T>(requests: readonly { body: RequestBody; transfer?: Transferable[] }[], takeChunk: (shard: number, chunk: unknown) => void): Promise<T>[] {
+    if (requests.length !== this.workers.length) throw new Error(`${requests.length} requests for ${this.workers.length} shards`);
+    return requests.map((req, s) => this.workers[s].request<T>(req.body, req.transfer, (chunk) => takeChunk(s, chunk)));
   }
 
   /** A copy of `ruleset` with every shard's rule and policy counters added up. */

@@ -27,6 +27,8 @@ export class Summary {
   /** Queues and fragments the engine reported expired or evicted (it does not say which). */
   private lostQueues = 0;
   private lostFragments = 0;
+  /** Fragments held at the end by engines tallied elsewhere (the shards of a sharded run). */
+  private heldElsewhere = { datagrams: 0, fragments: 0 };
 
   constructor(private readonly context: SummaryContext = {}) {}
 
@@ -63,6 +65,11 @@ export class Summary {
     }
   }
 
+  /** Adds what another tally of another engine (a shard's) found held at the end: queues are per engine. */
+  addHeldAtEnd(held: { datagrams: number; fragments: number }): void {
+    this.heldElsewhere = { datagrams: this.heldElsewhere.datagrams + held.datagrams, fragments: this.heldElsewhere.fragments + held.fragments };
+  }
+
   /**
    * Fragments still waiting for the rest of their datagram when the input ended: the kernel would
    * drop them when their reassembly time runs out; no rule ever saw them.
@@ -71,8 +78,8 @@ export class Summary {
     let fragments = 0;
     for (const n of this.heldQueues.values()) fragments += n;
     return {
-      datagrams: Math.max(0, this.heldQueues.size - this.lostQueues),
-      fragments: Math.max(0, fragments - this.lostFragments),
+      datagrams: Math.max(0, this.heldQueues.size - this.lostQueues) + this.heldElsewhere.datagrams,
+      fragments: Math.max(0, fragments - this.lostFragments) + this.heldElsewhere.fragments,
     };
   }
 

@@ -221,6 +221,16 @@ export class CoreRecordWriter implements EvaluatedRecordWriter {
     return this.joined.subarray(0, length);
   }
 
+  /**
+   * Bytes written since the last take() (without the msgpack array header take() puts before
+   * them): a sharded run cuts a chunk into the parts of its shard's runs of frames this way.
+   */
+  get pendingBytes(): number {
+    let bytes = this.refresh().getUint32(this.areas.ctl + W_OUT_POS, true);
+    for (const piece of this.pieces) bytes += piece.length;
+    return bytes;
+  }
+
   get written(): number {
     return this.writtenBefore + this.refresh().getUint32(this.areas.ctl + W_WRITTEN, true);
   }

@@ -55,28 +55,33 @@ export async function* evaluateCapture(
 ): AsyncGenerator<EvaluatedChunk> {
   const evaluator = new BatchEvaluator(engine, writer);
   let records = 0;
-  const evaluate = function* (batches: Iterable<InPlaceBatch>): Generator<EvaluatedChunk> {
-    for (const batch of batches) {
-      writer.begin();
-      evaluator.run(batch);
-      records += batch.frameCount;
-      yield { output: writer.take(), records, inputOffset: inPlaceInputEnd(batch) };
-    }
-  };
+  for await (const batch of inPlaceBatches(parser, bytes, opts)) {
+    writer.begin();
+    evaluator.run(batch);
+    records += batch.frameCount;
+    yield { output: writer.take(), records, inputOffset: inPlaceInputEnd(batch) };
+  }
+}
+
+/**
+ * The capture's batches as `parser` leaves them in its instance, in input order; each is valid
+ * until the next is asked for. The next input is read only when the batches read so far are used.
+ */
+export async function* inPlaceBatches(parser: CaptureParser, bytes: CaptureBytes, opts: EvaluateCaptureOptions = {}): AsyncGenerator<InPlaceBatch> {
   if ('readInto' in bytes) {
     const readSize = Math.max(1, Math.floor(opts.readSize ?? DEFAULT_READ));
-    if (bytes.head?.length) yield* evaluate(parser.feedInPlace(bytes.head));
+    if (bytes.head?.length) yield* parser.feedInPlace(bytes.head);
     for (;;) {
       const space = parser.writable(readSize);
       if (space.length === 0) throw new Error('capture parser: no room in the input buffer');
       const n = await bytes.readInto(space);
       if (n === 0) break;
-      yield* evaluate(parser.commitInPlace(n));
+      yield* parser.commitInPlace(n);
     }
   } else {
-    for await (const chunk of bytes) yield* evaluate(parser.feedInPlace(chunk));
+    for await (const chunk of bytes) yield* parser.feedInPlace(chunk);
   }
-  yield* evaluate(parser.endInPlace());
+  yield* parser.endInPlace();
 }
 
 /**

@@ -52,6 +52,12 @@ interface ShardReady {
   labels: CompactLabels;
 }
 
+/** A batch's results from every shard, in record order, and the shard that classified each record. */
+export interface ShardedResults {
+  results: PacketResult[];
+  shardOfRecord: Uint8Array;
+}
+
 /** A batch's results from every shard in compact form, and where each packet record's result is. */
 export interface ShardedCompact {
   /** One compact batch per shard. */
@@ -213,10 +219,11 @@ export class ShardPool {
 
   /**
    * The results for `count` packet records (PKT_SIZE bytes each; payloads at PKT_PAYLOAD_PTR
-   * offsets of `payloads`, as Engine.classify takes them), in record order. Calls may overlap:
-   * each shard answers in the order it was asked, so a later call never overtakes an earlier one.
+   * offsets of `payloads`, as Engine.classify takes them), in record order, and the shard of each
+   * (its ct_id and defrag queue are that shard's numbers). Calls may overlap: each shard answers
+   * in the order it was asked, so a later call never overtakes an earlier one.
    */
-  async classify(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<PacketResult[]> {
+  async classify(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<ShardedResults> {
     const { shardOfRecord, answers } = await this.ask<PacketResult[]>('classify', records, count, payloads, ctstateGiven);
     const next = new Array<number>(this.workers.length).fill(0);
     const results = new Array<PacketResult>(count);
@@ -224,7 +231,7 @@ export class ShardPool {
       const s = shardOfRecord[i];
       results[i] = answers[s]![next[s]++];
     }
-    return results;
+    return { results, shardOfRecord };
   }
 
   /** classify() answered in compact form: the shards' batches come back as transferred buffers. */

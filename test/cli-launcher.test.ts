@@ -5,15 +5,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeTrainingInputs } from '../scripts/code-cache-training.mjs';
 import { classifyCommand } from '../src/node/commands/classify.js';
 import { Engine } from '../src/engine/engine.js';
 import { defaultHostModel } from '../src/host/default.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { tempDir } from './classify-support.js';
+import { HOST_ADDRESS, mixedFrames, RULES, writePcapng } from './fused-support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const launcher = join(root, 'dist/src/node/nfwasm.mjs');
@@ -74,6 +75,43 @@ if (built) {
     } finally {
       utimesSync(cache, before.atime, before.mtime);
     }
+  });
+
+  // a capture with conntrack, fragments and oddities, sharded by address pair (test/fused-support.ts)
+  const capture = writePcapng(dir, 'mixed.pcapng', mixedFrames(300));
+  const shardedRules = join(dir, 'sharded.rules');
+  writeFileSync(shardedRules, RULES);
+  const shardedHost = join(dir, 'sharded-host.json');
+  writeFileSync(shardedHost, JSON.stringify({ interfaces: [{ name: 'eth0', addresses: [`${HOST_ADDRESS}/24`] }], routes: [{ to: 'default', via: '198.51.100.254' }] }));
+  const shardedArgs = (workers: string) => ['classify', capture, '--rules', shardedRules, '--host', shardedHost, '--in', 'eth0', '--format', 'jsonl', '--workers', workers];
+
+  test('built launcher: --workers 2 starts its workers from the worker bundle (the bundles alone, away from dist/, suffice)', () => {
+    const alone = join(dir, 'bundles-alone');
+    mkdirSync(alone);
+    const files = readdirSync(dirname(launcher)).filter((name) => name.startsWith('nfwasm'));
+    assert.ok(files.includes('nfwasm-shard-worker.mjs') && files.includes('nfwasm-shard-worker.cjs.cache'), `the worker bundle and its cache: ${files}`);
+    for (const name of files) copyFileSync(join(dirname(launcher), name), join(alone, name));
+    const sharded = spawnSync(process.execPath, [join(alone, 'nfwasm.mjs'), ...shardedArgs('2')], { cwd: dir, encoding: 'latin1' });
+    const source = run(shardedArgs('2'), true);
+    assert.is(sharded.status, 0, sharded.stderr);
+    assert.ok(sharded.stdout.split('\n').length > 100);
+    assert.is(sharded.stdout, source.stdout);
+    assert.is(sharded.stderr, source.stderr);
+  });
+
+  test('built library (dist/src/node/index.js): classifyFile with workers: 2 writes what the CLI from source writes', () => {
+    // a script file, not --eval: workers inherit the process's execArgv, and --input-type fails there
+    const script = join(dir, 'library.mjs');
+    writeFileSync(script, `
+      import { classifyFile } from ${JSON.stringify(pathToFileURL(join(root, 'dist/src/node/index.js')).href)};
+      for await (const r of classifyFile(${JSON.stringify(capture)}, { rules: ${JSON.stringify(shardedRules)}, host: ${JSON.stringify(shardedHost)}, in: 'eth0', workers: 2 })) {
+        process.stdout.write(JSON.stringify(r) + '\\n');
+      }`);
+    const out = spawnSync(process.execPath, [script], { cwd: dir, encoding: 'latin1' });
+    const source = run(shardedArgs('2'), true);
+    assert.is(out.stderr, '');
+    assert.ok(out.stdout.split('\n').length > 100);
+    assert.is(out.stdout, source.stdout);
   });
 }
 

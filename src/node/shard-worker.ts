@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   };
   port.postMessage({ id: 0, ok: true, value: { warnings: engine.warnings, modes: engine.conntrackModes(), conntrack: engine.conntrackEnabled, labels: engine.compactLabels } } satisfies ShardResponse);
   port.on('message', (req: ShardRequest) => {
+    if (req.kind === 'exit') process.exit(0);
     if (req.kind === 'capture') {
       const send = (chunk: ShardChunkMessage) => port.postMessage({ id: req.id, chunk } satisfies ShardResponse, [chunk.bytes.buffer as ArrayBuffer, chunk.segments.buffer as ArrayBuffer]);
       runCaptureShard(engine, req, send).then(

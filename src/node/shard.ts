@@ -8,6 +8,7 @@
 // (fused-shard.ts: each reads and parses it all, the main thread merges their record bytes).
 // Counters are summed exactly (shard-merge.ts); what cannot be exact across shards is listed by
 // shardingCaveats().
+import { existsSync } from 'node:fs';
 import { Worker, type Transferable } from 'node:worker_threads';
 import {
   PF2_INNER, PKT_DST, PKT_FLAGS2, PKT_ICMP_TYPE, PKT_INNER_DST, PKT_INNER_SRC, PKT_PAYLOAD_LEN, PKT_PAYLOAD_PTR,
@@ -17,6 +18,7 @@ import type { ConntrackSnapshot } from '../conntrack/read.js';
 import type { CompactBatch, CompactLabels, PacketResult } from '../engine/engine.js';
 import type { HostModel } from '../host/model.js';
 import type { Diagnostic, Ruleset } from '../ruleset/types.js';
+import { recordingCodeCache } from './cached-bundle.js';
 import type { CaptureShardJob } from './shard-capture-job.js';
 import { flattenCounters, mergeConntrack, sumCounters, withCounters } from './shard-merge.js';
 
@@ -34,7 +36,9 @@ export type ShardRequest =
   | { id: number; kind: 'counters' }
   | { id: number; kind: 'conntrack' }
   /** A sharded capture run on the fused path (fused-shard.ts): batches come back as chunk messages before the answer. */
-  | ({ id: number; kind: 'capture' } & CaptureShardJob);
+  | ({ id: number; kind: 'capture' } & CaptureShardJob)
+  /** Exit the thread (and so write the code cache the build's training run records: cached-bundle.ts); nothing answers. */
+  | { id: number; kind: 'exit' };
 
 /** A request as the caller writes it: the worker wrapper numbers it. */
 type RequestBody = ShardRequest extends infer R ? (R extends ShardRequest ? Omit<R, 'id'> : never) : never;
@@ -50,6 +54,12 @@ interface ShardReady {
   modes: string[];
   conntrack: boolean;
   labels: CompactLabels;
+}
+
+/** A batch's results from every shard, in record order, and the shard that classified each record. */
+export interface ShardedResults {
+  results: PacketResult[];
+  shardOfRecord: Uint8Array;
 }
 
 /** A batch's results from every shard in compact form, and where each packet record's result is. */
@@ -97,17 +107,30 @@ function isIcmpError(type: number): boolean {
 }
 
 /**
- * A shard worker: the built .js next to this file, or, running from the .ts sources (tests, tsx),
- * a bootstrap that registers tsx in the worker and then imports the .ts entry. (`execArgv:
- * ['--import', 'tsx']` does not reach the entry of a worker on Node 20: it fails with "Unknown
- * file extension .ts".) tsx is resolved from here, not from the working directory.
+ * The shard worker the CLI starts: shard-worker.ts and all it imports as one bundle with its code
+ * cache (shard-worker-launcher.ts), built beside the CLI's own bundle by scripts/bundle-cli.mjs.
+ */
+const BUNDLED_WORKER = new URL('./nfwasm-shard-worker.mjs', import.meta.url);
+/** The worker bundle's file name, as the build's training run names the cache it records (cached-bundle.ts). */
+const BUNDLED_WORKER_CODE = 'nfwasm-shard-worker.cjs';
+
+/**
+ * A shard worker. From the CLI's bundle (a .cjs), the worker bundle beside it when the build made
+ * one: a thread then loads one file, not the ~100 modules of dist/ (bench/RESULTS.md, SHARDFIX).
+ * From dist/ (the library), the built shard-worker.js beside this file. From the .ts sources
+ * (tests, tsx), a bootstrap that registers tsx in the worker and then imports the .ts entry
+ * (`execArgv: ['--import', 'tsx']` does not reach the entry of a worker on Node 20: it fails with
+ * "Unknown file extension .ts"); tsx is resolved from here, not from the working directory.
  */
 function startWorker(workerData: ShardWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./shard-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./shard-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./shard-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(bootstrap, { eval: true, workerData });
+  }
+  const bundled = import.meta.url.endsWith('.cjs') && existsSync(BUNDLED_WORKER);
+  return new Worker(bundled ? BUNDLED_WORKER : new URL('./shard-worker.js', import.meta.url), { workerData });
 }
 
 /** One worker and its outstanding requests (it answers them in order, but ids keep that honest). */
@@ -160,7 +183,13 @@ class ShardWorker {
 
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
-    this.worker.on('exit', () => {});
+    const exited = new Promise<void>((resolve) => this.worker.on('exit', () => resolve()));
+    // terminate() stops the thread before its exit handlers run: the training run lets it exit itself
+    if (recordingCodeCache(BUNDLED_WORKER_CODE) && !this.failure) {
+      this.worker.postMessage({ kind: 'exit', id: this.nextId++ } satisfies ShardRequest);
+      await exited;
+      return;
+    }
     await this.worker.terminate();
   }
 }
@@ -213,10 +242,11 @@ export class ShardPool {
 
   /**
    * The results for `count` packet records (PKT_SIZE bytes each; payloads at PKT_PAYLOAD_PTR
-   * offsets of `payloads`, as Engine.classify takes them), in record order. Calls may overlap:
-   * each shard answers in the order it was asked, so a later call never overtakes an earlier one.
+   * offsets of `payloads`, as Engine.classify takes them), in record order, and the shard of each
+   * (its ct_id and defrag queue are that shard's numbers). Calls may overlap: each shard answers
+   * in the order it was asked, so a later call never overtakes an earlier one.
    */
-  async classify(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<PacketResult[]> {
+  async classify(records: Uint8Array, count: number, payloads: Uint8Array = new Uint8Array(0), ctstateGiven = 0): Promise<ShardedResults> {
     const { shardOfRecord, answers } = await this.ask<PacketResult[]>('classify', records, count, payloads, ctstateGiven);
     const next = new Array<number>(this.workers.length).fill(0);
     const results = new Array<PacketResult>(count);
@@ -224,7 +254,7 @@ export class ShardPool {
       const s = shardOfRecord[i];
       results[i] = answers[s]![next[s]++];
     }
-    return results;
+    return { results, shardOfRecord };
   }
 
   /** classify() answered in compact form: the shards' batches come back as transferred buffers. */

@@ -30,6 +30,12 @@ export interface RecordBatch {
   frames?: FrameInfo[];
   /** Capture inputs: where in the file the batch ended (the last frame's offset), for progress. */
   inputOffset?: number;
+  /**
+   * Sharded runs: per record (same index), the shard whose engine classified it, 0 for records no
+   * engine saw. Each shard numbers its conntrack ids and reassembly queues (defrag.queue) for
+   * itself: tally them by shard (Summary.add's `engine`). Absent: one engine classified them all.
+   */
+  engines?: Uint8Array;
 }
 
 export interface ClassifyInputOptions {
@@ -53,7 +59,8 @@ export interface WorkUnit {
   numbers: number[];
   /** Records whose input claimed a ctstate of its own (Engine.noteClaimedCtstate). */
   ctstateGiven: number;
-  assemble(results: PacketResult[]): RecordBatch;
+  /** `shardOfPacket`: per packet record, the shard that classified it (sharded runs). */
+  assemble(results: PacketResult[], shardOfPacket?: Uint8Array): RecordBatch;
   /** Where each output record comes from, for compact results (classifyInputCompact). */
   positions(): UnitPositions;
 }
@@ -135,7 +142,10 @@ async function* pipeline<T>(classifier: Classifier, input: Input, opts: Classify
 
 async function runUnit(classifier: Classifier, unit: WorkUnit): Promise<RecordBatch> {
   if (unit.count === 0) return unit.assemble([]);
-  if (classifier instanceof ShardPool) return unit.assemble(await classifier.classify(unit.records, unit.count, unit.payloads, unit.ctstateGiven));
+  if (classifier instanceof ShardPool) {
+    const { results, shardOfRecord } = await classifier.classify(unit.records, unit.count, unit.payloads, unit.ctstateGiven);
+    return unit.assemble(results, shardOfRecord);
+  }
   classifier.noteClaimedCtstate(unit.ctstateGiven);
   return unit.assemble(classifier.classify(unit.records, unit.count, unit.payloads));
 }
@@ -159,7 +169,7 @@ export async function* workUnits(input: Input, opts: ClassifyInputOptions): Asyn
         count: batch.count,
         numbers,
         ctstateGiven: 0,
-        assemble: (results) => ({ records: captureRecords(batch, results, before), frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined }),
+        assemble: (results, shardOfPacket) => ({ ...captureRecords(batch, results, before, shardOfPacket), frames: batch.frames, inputOffset: last ? last.offset + last.caplen : undefined }),
         positions: () => capturePositions(batch, before, last ? last.offset + last.caplen : undefined),
       };
     }
@@ -180,9 +190,18 @@ export async function* workUnits(input: Input, opts: ClassifyInputOptions): Asyn
   if (batch.length > 0) yield batch.take();
 }
 
-/** One record per frame of a capture batch given the results of its packet records, numbered on from `before` frames. */
-function captureRecords(batch: CaptureBatch, results: PacketResult[], before: number): OutputRecord[] {
-  return batch.frames.map((frame, i) => (frame.record !== undefined ? outputRecord(before + i + 1, results[frame.record]) : frameRecord(before + i + 1, frame)));
+/**
+ * One record per frame of a capture batch given the results of its packet records, numbered on
+ * from `before` frames, and with `shardOfPacket` the shard of each record.
+ */
+function captureRecords(batch: CaptureBatch, results: PacketResult[], before: number, shardOfPacket?: Uint8Array): Pick<RecordBatch, 'records' | 'engines'> {
+  const engines = shardOfPacket && new Uint8Array(batch.frames.length);
+  const records = batch.frames.map((frame, i) => {
+    if (frame.record === undefined) return frameRecord(before + i + 1, frame);
+    if (engines) engines[i] = shardOfPacket![frame.record];
+    return outputRecord(before + i + 1, results[frame.record]);
+  });
+  return engines ? { records, engines } : { records };
 }
 
 function capturePositions(batch: CaptureBatch, before: number, inputOffset: number | undefined): UnitPositions {
@@ -227,9 +246,15 @@ class LineBatch {
       count,
       numbers: slots.filter((slot): slot is number => typeof slot === 'number'),
       ctstateGiven,
-      assemble: (results) => {
+      assemble: (results, shardOfPacket) => {
+        const engines = shardOfPacket && new Uint8Array(slots.length);
         let next = 0;
-        return { records: slots.map((slot) => (typeof slot === 'number' ? outputRecord(slot, results[next++]) : slot)) };
+        const records = slots.map((slot, i) => {
+          if (typeof slot !== 'number') return slot;
+          if (engines) engines[i] = shardOfPacket![next];
+          return outputRecord(slot, results[next++]);
+        });
+        return engines ? { records, engines } : { records };
       },
       positions: () => {
         const packetOf = new Int32Array(slots.length);

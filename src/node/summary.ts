@@ -22,24 +22,25 @@ export class Summary {
   readonly notEvaluated = new Map<string, number>();
   /** Records written (after --only). */
   written = 0;
-  /** Reassembly queues holding fragments, and how many each holds (docs/fragments.md). */
-  private readonly heldQueues = new Map<number, number>();
-  /** Queues and fragments the engine reported expired or evicted (it does not say which). */
-  private lostQueues = 0;
-  private lostFragments = 0;
-  /** Fragments held at the end by engines tallied elsewhere (the shards of a sharded run). */
+  /**
+   * Per engine, its reassembly queues: a sharded run's shards number their queues each from 1, so
+   * a queue number means nothing without the engine that gave it.
+   */
+  private readonly heldByEngine = new Map<number, HeldFragments>();
+  /** Fragments held at the end by engines tallied elsewhere (the shards of a sharded fused run). */
   private heldElsewhere = { datagrams: 0, fragments: 0 };
 
   constructor(private readonly context: SummaryContext = {}) {}
 
-  add(rec: OutputRecord): void {
+  /** `engine`: which engine classified the record (a sharded run's shard); its defrag queue is that engine's. */
+  add(rec: OutputRecord, engine = 0): void {
     this.packets++;
     bump(this.verdicts, rec.verdict);
     if (rec.ctstate) bump(this.ctstates, rec.ctstate);
     if (rec.decided_by) bump(this.decidedBy, rec.decided_by);
     if (rec.verdict === 'UNPARSED') bump(this.unparsed, rec.reason_class ?? 'other');
     if (rec.verdict === 'NOT_EVALUATED') bump(this.notEvaluated, rec.reason_class ?? 'other');
-    if (rec.defrag) this.trackDefrag(rec.defrag);
+    if (rec.defrag) this.heldIn(engine).note(rec.defrag);
   }
 
   /**
@@ -55,14 +56,10 @@ export class Summary {
     if (decidedBy) this.decidedBy.set(decidedBy, (this.decidedBy.get(decidedBy) ?? 0) + count);
   }
 
-  private trackDefrag(d: NonNullable<OutputRecord['defrag']>): void {
-    if (d.state === 'held' && d.queue !== undefined) this.heldQueues.set(d.queue, (this.heldQueues.get(d.queue) ?? 0) + 1);
-    if ((d.state === 'reassembled' || d.state === 'dropped') && d.queue !== undefined) this.heldQueues.delete(d.queue);
-    for (const gone of [d.expired, d.evicted]) {
-      if (!gone) continue;
-      this.lostQueues += gone.queues;
-      this.lostFragments += gone.fragments;
-    }
+  private heldIn(engine: number): HeldFragments {
+    let held = this.heldByEngine.get(engine);
+    if (!held) this.heldByEngine.set(engine, (held = new HeldFragments()));
+    return held;
   }
 
   /** Adds what another tally of another engine (a shard's) found held at the end: queues are per engine. */
@@ -75,12 +72,13 @@ export class Summary {
    * drop them when their reassembly time runs out; no rule ever saw them.
    */
   heldAtEnd(): { datagrams: number; fragments: number } {
-    let fragments = 0;
-    for (const n of this.heldQueues.values()) fragments += n;
-    return {
-      datagrams: Math.max(0, this.heldQueues.size - this.lostQueues) + this.heldElsewhere.datagrams,
-      fragments: Math.max(0, fragments - this.lostFragments) + this.heldElsewhere.fragments,
-    };
+    let { datagrams, fragments } = this.heldElsewhere;
+    for (const held of this.heldByEngine.values()) {
+      const left = held.atEnd();
+      datagrams += left.datagrams;
+      fragments += left.fragments;
+    }
+    return { datagrams, fragments };
   }
 
   format(): string {
@@ -103,6 +101,31 @@ export class Summary {
     const modes = this.context.conntrackModes;
     lines.push(`conntrack: ${modes === undefined ? '-' : modes.length ? modes.join('; ') : 'off (no rule needs it)'}`);
     return lines.join('\n') + '\n';
+  }
+}
+
+/** One engine's reassembly queues as its records report them (docs/fragments.md). */
+class HeldFragments {
+  /** Queues holding fragments, and how many each holds. */
+  private readonly queues = new Map<number, number>();
+  /** Queues and fragments the engine reported expired or evicted (it does not say which). */
+  private lostQueues = 0;
+  private lostFragments = 0;
+
+  note(d: NonNullable<OutputRecord['defrag']>): void {
+    if (d.state === 'held' && d.queue !== undefined) this.queues.set(d.queue, (this.queues.get(d.queue) ?? 0) + 1);
+    if ((d.state === 'reassembled' || d.state === 'dropped') && d.queue !== undefined) this.queues.delete(d.queue);
+    for (const gone of [d.expired, d.evicted]) {
+      if (!gone) continue;
+      this.lostQueues += gone.queues;
+      this.lostFragments += gone.fragments;
+    }
+  }
+
+  atEnd(): { datagrams: number; fragments: number } {
+    let fragments = 0;
+    for (const n of this.queues.values()) fragments += n;
+    return { datagrams: Math.max(0, this.queues.size - this.lostQueues), fragments: Math.max(0, fragments - this.lostFragments) };
   }
 }
 

@@ -119,7 +119,7 @@ async function classifyWith(classifier: Classifier, ruleset: Ruleset, capture: s
     } else if (!annotated) {
       await writeCompact(classifier, input, { batchSize: opts.batch, onMessage: say }, sinks);
     } else for await (const batch of classifyInput(classifier, input, { batchSize: opts.batch, onMessage: say })) {
-      for (const rec of batch.records) summary.add(rec);
+      batch.records.forEach((rec, i) => summary.add(rec, batch.engines?.[i]));
       if (annotated && batch.frames) annotated.add(batch.frames.map((frame, i) => ({ offset: frame.offset, caplen: frame.caplen, comment: annotation(batch.records[i]) })));
       const kept = only ? batch.records.filter(only) : batch.records;
       summary.written += kept.length;
@@ -176,7 +176,8 @@ async function writeCompact(classifier: Classifier, input: Input, inputOpts: Cla
       // Packets decoded in full are tallied as whole records: the summary follows their reassembly state (held fragments).
       const full = source?.special.get(local);
       const rec = !source ? batch.others.get(pos)! : full ? outputRecord(batch.first + pos, full) : compactRecordHead(batch.first + pos, source, local, labels, head);
-      summary.add(rec as OutputRecord);
+      // a shard's reassembly queues are numbered for that shard: the summary tallies them by shard
+      summary.add(rec as OutputRecord, packet < 0 || !sourceOf ? 0 : sourceOf[packet]);
       const keep = !only || only(rec as OutputRecord);
       kept[pos] = keep ? 1 : 0;
       if (keep) keptCount++;

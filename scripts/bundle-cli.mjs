@@ -20,6 +20,8 @@ import { writeTrainingInputs } from './code-cache-training.mjs';
 const OUT = 'dist/src/node';
 const CLI_BUNDLE = `${OUT}/nfwasm-cli.cjs`;
 const WORKER_BUNDLE = `${OUT}/nfwasm-shard-worker.cjs`;
+/** What every bundle here is: all of an entry's imports in one file, for the node this package supports. */
+const FOR_NODE = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 const EXTERNAL_COMMANDS = ['./commands/bench.js', './commands/conformance.js', './commands/demo.js', './commands/trace.js'];
 
 await bundleCommonJs(`${OUT}/cli.js`, CLI_BUNDLE, EXTERNAL_COMMANDS);
@@ -43,16 +45,13 @@ try {
  */
 async function bundleCommonJs(entry, outfile, external) {
   await build({
+    ...FOR_NODE,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
     format: 'cjs',
-    target: 'node20',
     outfile,
     external,
     inject: ['scripts/cjs-import-meta.js'],
     define: { 'import.meta': '__nfwasmImportMeta' },
-    logLevel: 'warning',
   });
   const source = readFileSync(outfile, 'utf8').replace(/^#!.*\n/, '');
   if (!source.startsWith('"use strict";')) throw new Error(`${outfile}: expected to start with "use strict"`);
@@ -66,14 +65,11 @@ async function bundleCommonJs(entry, outfile, external) {
 /** A small ES module that runs a CommonJS bundle beside it (src/node/launcher.ts, shard-worker-launcher.ts). */
 async function bundleLauncher(entry, outfile, firstLine) {
   await build({
+    ...FOR_NODE,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
     outfile,
     ...(firstLine ? { banner: { js: firstLine } } : {}),
-    logLevel: 'warning',
   });
 }
 

@@ -17,7 +17,7 @@ import { classifyInput } from '../src/node/stream.js';
 import { Summary } from '../src/node/summary.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { fixture, tempDir } from './classify-support.js';
-import { HOST_ADDRESS, mixedFrames, RULES, writePcapng } from './fused-support.js';
+import { HOST_ADDRESS, mixedFrames, RULES, writeCorruptPcapng, writePcapng } from './fused-support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir();
@@ -73,14 +73,8 @@ test('a cut capture: the same records and stderr (truncation warning, summary) a
 });
 
 test('a corrupt block: the records before it, then the error naming the file and offset, exit 1 — as on the record path', () => {
-  const frames = mixedFrames(30, 4);
-  const file = readFileSync(writePcapng(dir, 'whole.pcapng', frames));
   const before = 20;
-  // the block of frame `before` starts where a file of the frames before it ends
-  const at = readFileSync(writePcapng(dir, 'head.pcapng', frames.slice(0, before))).length;
-  new DataView(file.buffer, file.byteOffset).setUint32(at + 4, 30, true);
-  const path = join(dir, 'corrupt.pcapng');
-  writeFileSync(path, file);
+  const path = writeCorruptPcapng(dir, mixedFrames(30, 4), before);
   const fused = cli(path);
   const reference = cli(path, ['--write', join(dir, 'corrupt-annotated.pcapng')]);
   assert.is(fused.status, 1);

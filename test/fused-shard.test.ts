@@ -20,7 +20,7 @@ import type { ShardChunk } from '../src/pipeline/evaluate-shard.js';
 import { mergeShardChunks } from '../src/pipeline/merge-shards.js';
 import { shardExportsOf } from '../src/pipeline/shard-core.js';
 import { fixture, tempDir } from './classify-support.js';
-import { HOST_ADDRESS, mixedFrames, oddFrame, RULES, writePcapng } from './fused-support.js';
+import { HOST_ADDRESS, mixedFrames, oddFrame, RULES, writeCorruptPcapng, writePcapng } from './fused-support.js';
 import { ethernet, icmp, ip, ipv4, udp } from './capture-support.js';
 import { CaptureParser } from '../src/capture/parser.js';
 
@@ -243,13 +243,8 @@ test('the library with workers: 2 (the JavaScript sharded path) tags each record
 });
 
 test('a corrupt block: the records before it, then the error naming the file and offset — as with one worker', async () => {
-  const frames = mixedFrames(40, 4);
-  const file = readFileSync(writePcapng(dir, 'whole.pcapng', frames));
   const before = 25;
-  const at = readFileSync(writePcapng(dir, 'head.pcapng', frames.slice(0, before))).length;
-  new DataView(file.buffer, file.byteOffset).setUint32(at + 4, 30, true);
-  const path = join(dir, 'corrupt.pcapng');
-  writeFileSync(path, file);
+  const path = writeCorruptPcapng(dir, mixedFrames(40, 4), before);
   const run = async (workers: number) => {
     const records = join(dir, `corrupt-${workers}.jsonl`);
     const error = await classifyCommand(path, { rules: conntrackRules, host, in: 'eth0', quiet: true, records, workers }).then(() => undefined, (err: Error) => err.message);

@@ -178,6 +178,20 @@ export function writePcapng(dir: string, name: string, frames: Uint8Array[], ext
   return path;
 }
 
+/**
+ * A pcapng file of `frames` whose block for frame `before` has a bad length (30: shorter than an
+ * enhanced packet block), so a reader gets the frames before it, then an error at that offset.
+ */
+export function writeCorruptPcapng(dir: string, frames: Uint8Array[], before: number): string {
+  const file = readFileSync(writePcapng(dir, 'whole.pcapng', frames));
+  // the block of frame `before` starts where a file of the frames before it ends
+  const at = readFileSync(writePcapng(dir, 'head.pcapng', frames.slice(0, before))).length;
+  new DataView(file.buffer, file.byteOffset).setUint32(at + 4, 30, true);
+  const path = join(dir, 'corrupt.pcapng');
+  writeFileSync(path, file);
+  return path;
+}
+
 const TCP_FLAGS: Record<string, number> = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 };
 
 /** examples/ftp-server/packets.jsonl as a Linux cooked capture on the server: packets without `in` are its own (outgoing). */

@@ -14,6 +14,7 @@ import { buildRouteTable } from '../src/host/routes.js';
 import { encodePackets } from '../src/packets/encode.js';
 import { parseRuleset } from '../src/ruleset/load.js';
 import { generateRuleset, generateTraffic, type Layout } from './rulegen.js';
+import { callsPerSecond } from './calls-per-second.js';
 
 const PACKETS = 4096;
 const SIZES = [10, 100, 1000, 10000];
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   const bench = new Bench({ time: benchTime, warmupTime: 50 });
   for (const c of cases) bench.add(`${c.layout} ${c.rules} ${c.mode}`, c.run);
   await bench.run();
-  const mpps = (i: number) => ((bench.tasks[i].result?.throughput?.mean ?? NaN) * PACKETS) / 1e6;
+  const mpps = (i: number) => (callsPerSecond(bench.tasks[i]) * PACKETS) / 1e6;
   const rows: string[] = [];
   cases.forEach((c, i) => {
     const base = cases.findIndex((b) => b.layout === c.layout && b.mode === c.mode && b.rules === SIZES[0]);

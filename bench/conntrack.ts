@@ -22,6 +22,7 @@ import { parseRuleset } from '../src/ruleset/load.js';
 import { connectionMix, MIX_RULESET, mixHost } from './ct-mix.js';
 import { rng } from './generate.js';
 import { rawTable } from './raw-conntrack.js';
+import { callsPerSecond } from './calls-per-second.js';
 
 const LIVE = 1 << 20;
 const CAPACITY = 2 * LIVE; // room for the inserts of the mixed batches
@@ -106,11 +107,6 @@ function udpFlows(count: number, packets: number, seed: number): PacketInput[] {
   return out;
 }
 
-/** Median calls per second of a finished task (NaN if it failed). */
-function callsPerSecond(task: Bench['tasks'][number]): number {
-  return (task.result as { throughput?: { p50?: number } } | undefined)?.throughput?.p50 ?? NaN;
-}
-
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
 
 async function main() {
@@ -163,7 +159,7 @@ async function main() {
   });
   await bench.run();
   const sizes = [BATCH, BATCH, packets.length, packets.length];
-  const rates = bench.tasks.map((task, i) => callsPerSecond(task) * sizes[i]);
+  const rates = bench.tasks.map((task, i) => callsPerSecond(task, 'p50') * sizes[i]);
   bench.tasks.forEach((task, i) => {
     console.log(`${task.name.padEnd(62)} ${fixed(rates[i] / 1e6, 2).padStart(8)} M ops/s (median)  ratio ${(rates[i] / rates[0]).toFixed(3)}`);
   });

@@ -10,6 +10,7 @@ import { Engine } from '../src/engine/engine.js';
 import { encodePacket } from '../src/packets/encode.js';
 import { generateRules, generatePackets } from './generate.js';
 import { formatEndToEnd, runEndToEnd } from './end-to-end.js';
+import { callsPerSecond } from './calls-per-second.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -43,8 +44,6 @@ async function main() {
     });
   }
   await bench.run();
-  // an aborted task's result has no throughput
-  const callsPerSecond = (task: Bench['tasks'][number]) => (task.result as { throughput?: { mean?: number } } | undefined)?.throughput?.mean ?? NaN;
   const base = callsPerSecond(bench.tasks[0]);
   for (const task of bench.tasks) {
     const ops = callsPerSecond(task);

@@ -28,6 +28,10 @@ export function host(side: Side, port = 0, addr = LAB[side].peerAddr): Endpoint 
   return { addr, port };
 }
 
+/** The client's and the server's peer at `port`: what most cases' packets go between. */
+export const client = (port: number): Endpoint => host('client', port);
+export const server = (port: number): Endpoint => host('server', port);
+
 export class Traffic {
   readonly frames: TrafficFrame[] = [];
   private nextId = 1;

@@ -76,7 +76,6 @@ const { n: KEY_N, matched: KEY_MATCHED, mark: KEY_MARK, ctId: KEY_CT_ID, natNote
 export class CompactMsgpackEncoder {
   private readonly writer = new MsgpackWriter();
   /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
-  /** verdict, ctstate, hook and path, which every record has, as one fragment by their four codes. */
   private readonly head: Fragments<Uint8Array>;
   private readonly decided: Fragments<Uint8Array>;
   private readonly out = new Map<string, Uint8Array>();

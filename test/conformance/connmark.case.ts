@@ -5,10 +5,7 @@
 // `-m connmark` counts the packets whose conntrack carries it; `conntrack -L` shows mark=5.
 // Other connections keep mark 0 and fall to the DROP policy after their first packet.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'connmark',

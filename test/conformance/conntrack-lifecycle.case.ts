@@ -5,11 +5,8 @@
 // request is INVALID.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { MSS_1460 } from '../../conformance/tcp-conversation.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, server, Traffic } from '../../conformance/traffic.js';
 import { icmp, PROTO_ICMP, TCP_ACK, TCP_PSH, TCP_SYN, text } from '../../conformance/frames.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
 
 /** MSS, SACK permitted, window scale 7 (with padding): a first SYN 12 bytes longer than a bare-MSS one. */
 const LONG_SYN_OPTIONS = new Uint8Array([2, 4, 0x05, 0xb4, 4, 2, 1, 1, 3, 3, 7, 1]);

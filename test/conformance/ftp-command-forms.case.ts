@@ -3,11 +3,10 @@
 // first digit after `227 `). Each data connection is RELATED.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { ftpDataConnection, ftpLogin, portLine } from '../../conformance/ftp-session.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, Traffic } from '../../conformance/traffic.js';
 import { FTP_FILTER } from './ftp-helper.case.js';
 import { activeData, FTP_HELPER_RAW } from './ftp-line-start.case.js';
 
-const client = (port: number) => host('client', port);
 const server = host('server', 21);
 
 export default {

@@ -5,10 +5,7 @@
 // the control connection), the final conntrack table, and the expectations still pending: one
 // from a PASV whose data connection never came, none from a PORT naming a third party.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export const FTP_FILTER = `*filter
 :INPUT ACCEPT [0:0]

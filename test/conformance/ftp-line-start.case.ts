@@ -6,10 +6,9 @@
 // connection is NEW and falls to the DROP policy.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { ftpControl, ftpDataConnection, ftpLogin, portLine } from '../../conformance/ftp-session.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, Traffic } from '../../conformance/traffic.js';
 import { FTP_FILTER } from './ftp-helper.case.js';
 
-const client = (port: number) => host('client', port);
 const server = host('server', 21);
 const port = (dataPort: number) => `PORT ${portLine(client(0).addr, dataPort)}\r\n`;
 

@@ -5,11 +5,10 @@
 // (A number over 255 is not malformed for the kernel: known-divergences/ftp-number-overflow.)
 import type { ConformanceCase } from '../../conformance/case.js';
 import { ftpLogin } from '../../conformance/ftp-session.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, Traffic } from '../../conformance/traffic.js';
 import { FTP_FILTER } from './ftp-helper.case.js';
 import { FTP_HELPER_RAW } from './ftp-line-start.case.js';
 
-const client = (port: number) => host('client', port);
 const server = host('server', 21);
 
 const CLIENT_LINES = ['PORT 198,51,100,2,157\r\n', 'PORT 198,51,100,2,157,1\n', 'EPRT |2|::1|40321|\r\n'];

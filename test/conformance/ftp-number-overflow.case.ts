@@ -8,11 +8,10 @@
 // kernel (assembly/conntrack/helpers/ftp-parse.ts, readNumbers).
 import type { ConformanceCase } from '../../conformance/case.js';
 import { ftpLogin } from '../../conformance/ftp-session.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, Traffic } from '../../conformance/traffic.js';
 import { FTP_FILTER } from './ftp-helper.case.js';
 import { activeData, FTP_HELPER_RAW } from './ftp-line-start.case.js';
 
-const client = (port: number) => host('client', port);
 const server = host('server', 21);
 
 export default {

@@ -4,11 +4,10 @@
 // data connection leave only the second expectation in the table.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { ftpDataConnection, ftpLogin, portLine } from '../../conformance/ftp-session.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, Traffic } from '../../conformance/traffic.js';
 import { FTP_FILTER } from './ftp-helper.case.js';
 import { FTP_HELPER_RAW } from './ftp-line-start.case.js';
 
-const client = (port: number) => host('client', port);
 const server = host('server', 21);
 const pasv = (dataPort: number) => `227 Entering Passive Mode (${portLine(server.addr, dataPort)}).\r\n`;
 const port = (dataPort: number) => `PORT ${portLine(client(0).addr, dataPort)}\r\n`;

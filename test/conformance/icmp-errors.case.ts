@@ -5,10 +5,8 @@
 // third host (the check that stops spoofed RELATED).
 import type { ConformanceCase } from '../../conformance/case.js';
 import { text } from '../../conformance/frames.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, host, server, Traffic } from '../../conformance/traffic.js';
 
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
 const beyond = (port: number) => host('server', port, '192.0.2.20');
 
 export default {

@@ -3,10 +3,7 @@
 // filter FORWARD too. No state match anywhere: conntrack stays off (§0) and every counter counts
 // packets, including the mangle rules'.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'mangle-mark',

@@ -3,10 +3,7 @@
 // or FIN/ACK with no connection, bad checksum) and that a bare mid-stream ACK is NEW (loose 1).
 import type { ConformanceCase } from '../../conformance/case.js';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../conformance/frames.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'odd-tcp',

@@ -4,10 +4,7 @@
 // tracked, has no request to belong to, and is NEW from the server side: dropped. A TCP session
 // beside it is tracked as usual.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'raw-notrack',

@@ -2,10 +2,7 @@
 // admin-prohibited for one more TCP port; the router's own answers leave through filter OUTPUT
 // (NETFILTER.md §0), which counts them.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'reject',

@@ -1,10 +1,7 @@
 // The classic stateful router: ESTABLISHED,RELATED first, NEW only from the client side to a
 // few services, everything else dropped by policy. Answers pass only through conntrack.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, host, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'stateful',

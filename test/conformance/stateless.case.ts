@@ -2,10 +2,7 @@
 // and port only, so answers need rules of their own. No state match: conntrack stays off
 // (NETFILTER.md §0), counters count every packet.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, host, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'stateless',

@@ -7,11 +7,8 @@
 import type { ConformanceCase } from '../../conformance/case.js';
 import { TCP_RST, TCP_SYN } from '../../conformance/frames.js';
 import { MSS_1460 } from '../../conformance/tcp-conversation.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, server, Traffic } from '../../conformance/traffic.js';
 import { TCP_STATE_RULES } from './tcp-window.case.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
 
 export default {
   name: 'tcp-reopen',

@@ -5,11 +5,8 @@
 import type { ConformanceCase } from '../../conformance/case.js';
 import { TCP_ACK, TCP_PSH } from '../../conformance/frames.js';
 import { MSS_1460 } from '../../conformance/tcp-conversation.js';
-import { host, Traffic, type Endpoint } from '../../conformance/traffic.js';
+import { client, server, Traffic, type Endpoint } from '../../conformance/traffic.js';
 import { TCP_STATE_RULES } from './tcp-window.case.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
 
 /** MSS 1460, NOP, window scale 7. */
 const MSS_WSCALE_7 = new Uint8Array([2, 4, 0x05, 0xb4, 1, 3, 3, 7]);

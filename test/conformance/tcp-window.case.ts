@@ -5,10 +5,7 @@
 // keep ctstate ESTABLISHED and pass. The connection then closes normally.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { TCP_ACK, TCP_PSH } from '../../conformance/frames.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 /** INVALID dropped by its own rule (so the counters show it), answers through state, NEW from eth0. */
 export const TCP_STATE_RULES = `*filter

@@ -4,11 +4,8 @@
 // server side and dropped too.
 import type { ConformanceCase } from '../../conformance/case.js';
 import { text } from '../../conformance/frames.js';
-import { host, Traffic } from '../../conformance/traffic.js';
+import { client, server, Traffic } from '../../conformance/traffic.js';
 import { TCP_STATE_RULES } from './tcp-window.case.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
 
 export default {
   name: 'udp-invalid',

@@ -4,10 +4,7 @@
 // a chain entered by -g returns, at its end, to where FORWARD itself would (its policy); LOG
 // counts and continues; nested jumps unwind in order. Stateless: every packet walks the chains.
 import type { ConformanceCase } from '../../conformance/case.js';
-import { host, Traffic } from '../../conformance/traffic.js';
-
-const client = (port: number) => host('client', port);
-const server = (port: number) => host('server', port);
+import { client, server, Traffic } from '../../conformance/traffic.js';
 
 export default {
   name: 'user-chains',
